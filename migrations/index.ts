@@ -1,0 +1,16 @@
+import type { MigrationInterface } from 'typeorm';
+import { CreateUsers1795300000000 } from './1795300000000-CreateUsers';
+import { CreateAuthTables1795300060000 } from './1795300060000-CreateAuthTables';
+import { CreatePhoneVerifications1795400000000 } from './1795400000000-CreatePhoneVerifications';
+import { CreateSmsDeliveryLog1795400060000 } from './1795400060000-CreateSmsDeliveryLog';
+
+/**
+ * Every migration, oldest first. The app and the TypeORM CLI both read this list, so a migration
+ * file that is not listed here never runs (and `migration:generate --check` in CI notices).
+ */
+export const MIGRATIONS: Array<new () => MigrationInterface> = [
+  CreateUsers1795300000000,
+  CreateAuthTables1795300060000,
+  CreatePhoneVerifications1795400000000,
+  CreateSmsDeliveryLog1795400060000,
+];

@@ -1,0 +1,110 @@
+import helmet from '@fastify/helmet';
+import { VersioningType } from '@nestjs/common';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { resolveClientIp } from './common/http/client-ip';
+import {
+  answerClientError,
+  answerFrameworkError,
+  answerUnsupportedExpectation,
+} from './common/http/problem-details.filter';
+import { requestIdFor } from './common/logging/logging.module';
+import { AppConfig } from './config/app-config';
+import { serveSignUpWallPage } from './page/sign-up-wall-page';
+
+/** 100 kB: far above any valid request, small enough that a flood of large bodies costs little. */
+export const BODY_LIMIT_BYTES = 100 * 1024;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    clientIp: string;
+  }
+}
+
+export function createHttpAdapter(): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    return503OnClosing: false, // during shutdown, serve what arrives (with Connection: close)
+    requestIdHeader: false,
+    genReqId: requestIdFor,
+    // refused before Nest sees them (bad URL, unparsable HTTP, headers too large, timeout): problem+json too
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
+  });
+}
+
+/**
+ * Everything main.ts does to the application before it listens, shared with the e2e tests so
+ * they exercise the same headers, versioning, docs and client-IP rules as production.
+ */
+export async function configureApp(app: NestFastifyApplication): Promise<void> {
+  const config = app.get(AppConfig);
+  app.useLogger(app.get(Logger));
+  app.enableVersioning({ type: VersioningType.URI });
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.decorateRequest('clientIp', '');
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    request.clientIp = resolveClientIp(
+      request.socket.remoteAddress,
+      request.headers['x-forwarded-for'],
+      config.http.trustedProxyHops,
+    );
+    done();
+  });
+  const server = app.getHttpServer();
+  server.requestTimeout = config.http.requestTimeoutMs;
+  // Node swaps the two timeouts when headersTimeout (default 60 s) is the larger, so a stalled body
+  // would get 60 s; and it checks deadlines only every connectionsCheckingInterval (default 30 s,
+  // read when listen() starts the checker). Both would make HTTP_REQUEST_TIMEOUT_MS a fiction.
+  server.headersTimeout = Math.min(server.headersTimeout, config.http.requestTimeoutMs);
+  Object.assign(server, { connectionsCheckingInterval: 1000 }); // not in @types/node's Server
+  server.on('checkExpectation', answerUnsupportedExpectation);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"], // Swagger UI sets inline styles
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        // TLS is terminated in front of us; upgrading would break plain-http intranet deployments
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  app.enableCors({
+    origin: config.http.corsOrigins.length > 0 ? [...config.http.corsOrigins] : false,
+    methods: ['GET', 'POST', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+    exposedHeaders: ['Retry-After', 'X-Request-Id'],
+    maxAge: 600,
+  });
+  await serveSignUpWallPage(app, config.otp.length);
+  setUpSwagger(app);
+}
+
+function setUpSwagger(app: NestFastifyApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Phone verification')
+      .setDescription(
+        'Verifies a Nepali mobile number (NTC, Ncell) by SMS one-time code. Register or log in, ' +
+          'press **Authorize** and paste the `accessToken`, then start a verification and check the code.\n\n' +
+          'Every error is an RFC 9457 problem document (`application/problem+json`) whose `code` is stable; ' +
+          'every 429 carries `Retry-After`.',
+      )
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

@@ -1,0 +1,92 @@
+import { Global, Module, RequestMethod } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
+import { AppConfig } from '../../config/app-config';
+
+/** Where log lines go: stdout, or a capturing stream in tests that scan what was logged. */
+export abstract class LogDestination {
+  abstract readonly stream: DestinationStream;
+}
+
+class StdoutLogDestination extends LogDestination {
+  readonly stream: DestinationStream = process.stdout;
+}
+
+// An incoming X-Request-Id is echoed back only if it is short and plain, so it cannot forge log lines.
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Fastify's genReqId: the caller's X-Request-Id when it is safe to log, else a new UUID. */
+export function requestIdFor(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming)
+    ? incoming
+    : randomUUID();
+}
+
+// Keys whose values are secrets wherever they appear in a logged object.
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  '*.password',
+  '*.code',
+  '*.token',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.authorization',
+];
+
+export function pinoHttpOptions(config: AppConfig): Options {
+  const pretty = config.nodeEnv === 'development' && isInstalled('pino-pretty');
+  return {
+    level: config.logLevel,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Bodies and headers are never logged: one line per request with what an operator needs.
+    serializers: {
+      req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url.split('?')[0], // no route takes a query; one could carry a token
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      err: (err: Error & { code?: unknown }) => ({
+        type: err.name,
+        message: err.message,
+        code: err.code,
+        stack: err.stack,
+      }),
+    },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
+  };
+}
+
+function isInstalled(name: string): boolean {
+  try {
+    require.resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+@Global()
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      providers: [{ provide: LogDestination, useClass: StdoutLogDestination }],
+      inject: [AppConfig, LogDestination],
+      useFactory: (config: AppConfig, destination: LogDestination) => {
+        const options = pinoHttpOptions(config);
+        return {
+          // pino-pretty runs in a transport worker and cannot share a custom stream
+          pinoHttp: options.transport ? options : [options, destination.stream],
+          forRoutes: [{ path: '/{*splat}', method: RequestMethod.ALL }],
+        };
+      },
+    }),
+  ],
+})
+export class LoggingModule {}

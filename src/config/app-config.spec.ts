@@ -1,0 +1,150 @@
+import { ConfigurationError, DEV_JWT_SECRET, loadAppConfig } from './app-config';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadAppConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error.problems.map((p) => p.variable);
+    throw error;
+  }
+  return [];
+}
+
+describe('loadAppConfig', () => {
+  it('gives every documented default with an empty environment', () => {
+    const config = loadAppConfig({});
+    expect(config.nodeEnv).toBe('development');
+    expect(config.http.port).toBe(3000);
+    expect(config.database.url).toBeUndefined();
+    expect(config.database.dataDir).toBe('./data');
+    expect(config.database.migrateOnBoot).toBe(true);
+    expect(config.auth).toMatchObject({
+      jwtSecret: DEV_JWT_SECRET,
+      accessTtlSeconds: 900,
+      refreshTtlSeconds: 2_592_000,
+    });
+    expect(config.otp).toMatchObject({
+      length: 6,
+      ttlSeconds: 600,
+      maxAttempts: 5,
+      resendCooldownSeconds: 60,
+      maxSendsPerPhonePerHour: 5,
+      maxSendsPerUserPerDay: 10,
+      maxSendsPerIpPerHour: 20,
+      allowedOperators: ['NTC', 'NCELL'],
+      retentionDays: 30,
+    });
+    expect(config.sms).toMatchObject({ gateway: 'console', dailyBudget: 1000, brand: 'Example' });
+    expect(config.sms.sparrow).toMatchObject({
+      baseUrl: 'http://api.sparrowsms.com',
+      timeoutMs: 5000,
+    });
+    expect(config.http.corsOrigins).toEqual([]);
+    expect(config.http.trustedProxyHops).toBe(0);
+    expect(config.logLevel).toBe('info');
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadAppConfig({ PORT: '', OTP_LENGTH: '  ' }).otp.length).toBe(6);
+  });
+
+  it('refuses OTP_LENGTH=3 and names the variable', () => {
+    expect(() => loadAppConfig({ OTP_LENGTH: '3' })).toThrow(
+      /OTP_LENGTH: must be a whole number from 4 to 10 \(got "3"\)/,
+    );
+  });
+
+  it('refuses numbers that are not plain integers', () => {
+    expect(problemsOf({ PORT: '3e3', OTP_TTL_SECONDS: '10.5', OTP_MAX_ATTEMPTS: 'five' })).toEqual([
+      'PORT',
+      'OTP_TTL_SECONDS',
+      'OTP_MAX_ATTEMPTS',
+    ]);
+  });
+
+  it('names every bad variable at once', () => {
+    expect(
+      problemsOf({
+        NODE_ENV: 'production',
+        OTP_LENGTH: '3',
+        LOG_LEVEL: 'loud',
+        DB_MIGRATE_ON_BOOT: 'maybe',
+      }).sort(),
+    ).toEqual(
+      [
+        'DB_MIGRATE_ON_BOOT',
+        'JWT_SECRET',
+        'LOG_LEVEL',
+        'OTP_HMAC_SECRET',
+        'OTP_LENGTH',
+        'SMS_GATEWAY',
+      ].sort(),
+    );
+  });
+
+  it('in production requires both secrets and refuses the console gateway', () => {
+    expect(problemsOf({ NODE_ENV: 'production' }).sort()).toEqual([
+      'JWT_SECRET',
+      'OTP_HMAC_SECRET',
+      'SMS_GATEWAY',
+    ]);
+    const secret = 'x'.repeat(32);
+    expect(
+      problemsOf({
+        NODE_ENV: 'production',
+        JWT_SECRET: secret,
+        OTP_HMAC_SECRET: secret,
+        SMS_GATEWAY: 'sparrow',
+        SPARROW_TOKEN: 't',
+        SPARROW_FROM: 'Demo',
+      }),
+    ).toEqual([]);
+  });
+
+  it('never echoes a secret in the message', () => {
+    expect(() => loadAppConfig({ JWT_SECRET: 'short-secret-value' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('short-secret-value') }),
+    );
+  });
+
+  it('requires the Sparrow token and sender with SMS_GATEWAY=sparrow', () => {
+    expect(problemsOf({ SMS_GATEWAY: 'sparrow' }).sort()).toEqual([
+      'SPARROW_FROM',
+      'SPARROW_TOKEN',
+    ]);
+  });
+
+  it('accepts only known operators', () => {
+    expect(loadAppConfig({ PHONE_ALLOWED_OPERATORS: 'ntc, smart' }).otp.allowedOperators).toEqual([
+      'NTC',
+      'SMART',
+    ]);
+    expect(problemsOf({ PHONE_ALLOWED_OPERATORS: 'NTC,VODAFONE' })).toEqual([
+      'PHONE_ALLOWED_OPERATORS',
+    ]);
+  });
+
+  it('parses booleans strictly and proxy hops', () => {
+    expect(loadAppConfig({ DB_MIGRATE_ON_BOOT: 'false' }).database.migrateOnBoot).toBe(false);
+    expect(loadAppConfig({ TRUST_PROXY: 'true' }).http.trustedProxyHops).toBe(1);
+    expect(loadAppConfig({ TRUST_PROXY: '2' }).http.trustedProxyHops).toBe(2);
+    expect(problemsOf({ TRUST_PROXY: 'sometimes' })).toEqual(['TRUST_PROXY']);
+  });
+
+  it('refuses an SMS brand that would not fit one GSM-7 SMS', () => {
+    expect(problemsOf({ SMS_BRAND: 'नमस्ते' })).toEqual(['SMS_BRAND']);
+    expect(
+      problemsOf({
+        SMS_BRAND: 'B'.repeat(30),
+        OTP_LENGTH: '10',
+        OTP_WEBOTP_DOMAIN: `${'d'.repeat(60)}.example.com`,
+      }),
+    ).toEqual(['SMS_BRAND']);
+  });
+
+  it('splits CORS origins', () => {
+    expect(
+      loadAppConfig({ CORS_ORIGINS: 'https://a.example, https://b.example' }).http.corsOrigins,
+    ).toEqual(['https://a.example', 'https://b.example']);
+  });
+});

@@ -1,0 +1,143 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** Secrets every instance of one test shares, as one deployment's instances do. */
+export const PROCESS_SECRETS = {
+  JWT_SECRET: `test-jwt-secret-${randomBytes(16).toString('hex')}`,
+  OTP_HMAC_SECRET: `test-otp-secret-${randomBytes(16).toString('hex')}`,
+};
+
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface AppProcess {
+  readonly pid: number;
+  readonly port: number;
+  /** http://127.0.0.1:<port> */
+  readonly url: string;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Settles when the process exits. */
+  readonly exited: Promise<ExitStatus>;
+  /** Sends `signal` and waits for the exit; SIGKILLs it and throws after `withinMs`. */
+  stop(signal?: NodeJS.Signals, withinMs?: number): Promise<ExitStatus>;
+}
+
+export interface AppProcessOptions {
+  /** Operator environment (DATABASE_URL, SMS_GATEWAY …), over production-like defaults. */
+  env: Record<string, string>;
+  /** How long start-up may take before the test gives up. */
+  readyWithinMs?: number;
+}
+
+const running = new Set<ChildProcess>();
+
+/**
+ * The real server as its own process, from the TypeScript sources through the SWC require hook
+ * (no build step): `node -r ./test/support/swc-register.js src/main.ts`, on a free port, with
+ * NODE_ENV=production. Resolves once `/health/ready` answers 200.
+ */
+export async function startAppProcess(options: AppProcessOptions): Promise<AppProcess> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      '--disable-warning=ExperimentalWarning',
+      '--enable-source-maps',
+      '-r',
+      './test/support/swc-register.js',
+      'src/main.ts',
+    ],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'info',
+        ...PROCESS_SECRETS,
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  running.add(child);
+  const chunks: string[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
+  const exited = new Promise<ExitStatus>((resolve) =>
+    child.once('exit', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    }),
+  );
+  const output = () => chunks.join('');
+  const url = `http://127.0.0.1:${port}`;
+
+  const early = await Promise.race([
+    waitUntilReady(url, options.readyWithinMs ?? 60_000).then(() => undefined),
+    exited,
+  ]).catch((error: unknown) => error);
+  if (early !== undefined) {
+    child.kill('SIGKILL');
+    const reason = early instanceof Error ? early.message : `exited ${JSON.stringify(early)}`;
+    throw new Error(`app process did not become ready (${reason}); its output:\n${output()}`);
+  }
+
+  return {
+    pid: child.pid ?? 0,
+    port,
+    url,
+    output,
+    exited,
+    stop: async (signal = 'SIGTERM', withinMs = 10_000) => {
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      child.kill(signal);
+      const timer = new Promise<'timeout'>((resolve) => {
+        setTimeout(() => resolve('timeout'), withinMs).unref();
+      });
+      const result = await Promise.race([exited, timer]);
+      if (result === 'timeout') {
+        child.kill('SIGKILL');
+        throw new Error(`app process did not exit within ${withinMs} ms of ${signal}`);
+      }
+      return result;
+    },
+  };
+}
+
+/** Kills whatever a failed test left running, so Jest can exit. */
+export function killAppProcesses(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
+async function waitUntilReady(url: string, withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2000) });
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`not ready within ${withinMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A port nothing listens on right now (the OS picks it; it is free again once closed). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
