@@ -1,0 +1,50 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config';
+import { UsersModule } from '../users/users.module';
+import { ACCESS_TOKEN_ALGORITHM, AccessTokens } from './access-tokens';
+import { AuthCleanupJob } from './auth-cleanup.job';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { JwtAuthGuard } from './jwt-auth.guard';
+import { JwtStrategy } from './jwt.strategy';
+import { LoginFailure } from './login-throttle/login-failure.entity';
+import { LoginThrottle } from './login-throttle/login-throttle.service';
+import { PasswordHasher } from './passwords';
+import { RefreshToken } from './refresh-tokens/refresh-token.entity';
+import { RefreshTokensService } from './refresh-tokens/refresh-tokens.service';
+
+/**
+ * Register, login, refresh, logout, and the global access-token guard: every route of the app
+ * requires `Authorization: Bearer <accessToken>` unless marked `@Public()`.
+ */
+@Module({
+  imports: [
+    UsersModule,
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        secret: config.auth.jwtSecret,
+        signOptions: { algorithm: ACCESS_TOKEN_ALGORITHM },
+        verifyOptions: { algorithms: [ACCESS_TOKEN_ALGORITHM] },
+      }),
+    }),
+    TypeOrmModule.forFeature([RefreshToken, LoginFailure]),
+  ],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    AccessTokens,
+    PasswordHasher,
+    RefreshTokensService,
+    LoginThrottle,
+    JwtStrategy,
+    AuthCleanupJob,
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+  ],
+})
+export class AuthModule {}

@@ -1,0 +1,55 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH, USERNAME_PATTERN } from '../../users/username';
+
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 128;
+export const NAME_MAX_LENGTH = 100;
+const EMAIL_MAX_LENGTH = 254; // RFC 5321 path limit
+// Names are free text, but control characters (NUL above all, which PostgreSQL refuses) are not.
+const NO_CONTROL_CHARACTERS = /^\P{Cc}*$/u;
+const NO_CONTROL_CHARACTERS_MESSAGE = '$property must not contain control characters';
+
+export class RegisterDto {
+  @ApiProperty({
+    description: `${USERNAME_MIN_LENGTH}–${USERNAME_MAX_LENGTH} of A-Z a-z 0-9 _ . -; unique in any letter case.`,
+    minLength: USERNAME_MIN_LENGTH,
+    maxLength: USERNAME_MAX_LENGTH,
+    pattern: USERNAME_PATTERN.source,
+    example: 'Ram',
+  })
+  @IsString()
+  @Length(USERNAME_MIN_LENGTH, USERNAME_MAX_LENGTH)
+  @Matches(USERNAME_PATTERN, { message: 'username may contain only A-Z a-z 0-9 _ . -' })
+  username!: string;
+
+  @ApiProperty({
+    minLength: PASSWORD_MIN_LENGTH,
+    maxLength: PASSWORD_MAX_LENGTH,
+    format: 'password',
+    example: 'correct horse battery staple',
+  })
+  @IsString()
+  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
+  password!: string;
+
+  @ApiPropertyOptional({ maxLength: EMAIL_MAX_LENGTH, format: 'email', example: 'ram@example.com' })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(EMAIL_MAX_LENGTH)
+  email?: string;
+
+  @ApiPropertyOptional({ maxLength: NAME_MAX_LENGTH, example: 'Ram' })
+  @IsOptional()
+  @IsString()
+  @Length(1, NAME_MAX_LENGTH)
+  @Matches(NO_CONTROL_CHARACTERS, { message: NO_CONTROL_CHARACTERS_MESSAGE })
+  firstName?: string;
+
+  @ApiPropertyOptional({ maxLength: NAME_MAX_LENGTH, example: 'Shrestha' })
+  @IsOptional()
+  @IsString()
+  @Length(1, NAME_MAX_LENGTH)
+  @Matches(NO_CONTROL_CHARACTERS, { message: NO_CONTROL_CHARACTERS_MESSAGE })
+  lastName?: string;
+}

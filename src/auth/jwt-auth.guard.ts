@@ -1,0 +1,29 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { UnauthenticatedError } from '../common/errors/domain-error';
+import { AuthenticatedUser } from './current-user.decorator';
+import { IS_PUBLIC_KEY } from './public.decorator';
+
+/** Registered globally: every route needs a valid access token unless marked `@Public()`. */
+@Injectable()
+export class JwtAuthGuard extends AuthGuard('jwt') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override canActivate(context: ExecutionContext): Promise<boolean> | boolean {
+    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (isPublic) return true;
+    return super.canActivate(context) as Promise<boolean>;
+  }
+
+  // Why a token was refused (expired, bad signature, wrong algorithm) is not the client's business.
+  override handleRequest<TUser = AuthenticatedUser>(error: unknown, user: unknown): TUser {
+    if (error || !user) throw new UnauthenticatedError();
+    return user as TUser;
+  }
+}
