@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import { InjectEntityManager } from '@nestjs/typeorm';
+import type { EntityManager } from 'typeorm';
+import { UnauthenticatedError } from '../common/errors/domain-error';
+import { foreignKeyViolationConstraint } from '../database/database-errors';
+import { sql } from '../database/sql';
+import { PhoneVerification } from './phone-verification.entity';
+
+// Advisory-lock namespaces (first key of pg_advisory_xact_lock(int, int)), so a user id and a
+// phone number can never hash onto the same lock.
+const LOCK_USER = 1001;
+const LOCK_PHONE = 1002;
+const LOCK_IP = 1003;
+
+/** Rows of phone_verifications: every statement the lifecycle needs, and nothing else. */
+@Injectable()
+export class PhoneVerificationRepository {
+  constructor(@InjectEntityManager() private readonly entityManager: EntityManager) {}
+
+  /**
+   * Serialises sends that share a user, a number or a client IP until the transaction ends, so
+   * no two of them can both pass a limit that only one more send fits under. Always taken in
+   * the same order (user, phone, IP), so two sends cannot deadlock each other.
+   */
+  async lockForSend(
+    manager: EntityManager,
+    userId: string,
+    phone: string,
+    clientIp: string,
+  ): Promise<void> {
+    await sql(
+      manager,
+      `SELECT pg_advisory_xact_lock(${LOCK_USER}, hashtext($1)),
+              pg_advisory_xact_lock(${LOCK_PHONE}, hashtext($2)),
+              pg_advisory_xact_lock(${LOCK_IP}, hashtext($3))`,
+      [userId, phone, clientIp],
+    );
+  }
+
+  findPending(manager: EntityManager, userId: string): Promise<PhoneVerification | null> {
+    return manager.findOne(PhoneVerification, { where: { userId, status: 'pending' } });
+  }
+
+  /** @throws UnauthenticatedError when the account was deleted while its access token lives on */
+  async insert(manager: EntityManager, verification: PhoneVerification): Promise<void> {
+    try {
+      await manager.insert(PhoneVerification, verification);
+    } catch (error) {
+      if (foreignKeyViolationConstraint(error) === 'phone_verifications_user_id_fkey') {
+        throw new UnauthenticatedError('This account no longer exists.');
+      }
+      throw error;
+    }
+  }
+
+  /** Ends a pending verification: `canceled` when the user moved on, `expired` when its code ran out. */
+  async close(
+    manager: EntityManager,
+    id: string,
+    status: 'canceled' | 'expired',
+    at: Date,
+  ): Promise<void> {
+    await sql(
+      manager,
+      `UPDATE phone_verifications SET status = $2::varchar, canceled_at = $3
+        WHERE id = $1 AND status = 'pending'`,
+      [id, status, status === 'canceled' ? at : null],
+    );
+  }
+
+  /**
+   * The gateway accepted an SMS: its code becomes the only valid one. Attempts are left as they
+   * are (a new secret does not reset the failure count).
+   */
+  async activateCode(
+    id: string,
+    codeHash: Buffer,
+    sentAt: Date,
+    expiresAt: Date,
+  ): Promise<PhoneVerification | null> {
+    await sql(
+      this.entityManager,
+      `UPDATE phone_verifications
+          SET code_hash = $2, last_sent_at = $3, expires_at = $4, send_count = send_count + 1
+        WHERE id = $1 AND status = 'pending'`,
+      [id, codeHash, sentAt, expiresAt],
+    );
+    return this.entityManager.findOne(PhoneVerification, { where: { id } });
+  }
+
+  /** A verification created for an SMS that never went out leaves nothing behind. */
+  async discardUnsent(id: string): Promise<void> {
+    await sql(
+      this.entityManager,
+      'DELETE FROM phone_verifications WHERE id = $1 AND code_hash IS NULL',
+      [id],
+    );
+  }
+
+  /** The caller's latest verification of this number that was sent a code, row-locked. */
+  findLatestSentLocked(
+    manager: EntityManager,
+    userId: string,
+    phone: string,
+  ): Promise<PhoneVerification | null> {
+    return manager
+      .createQueryBuilder(PhoneVerification, 'v')
+      .setLock('pessimistic_write')
+      .where('v.user_id = :userId AND v.phone = :phone AND v.code_hash IS NOT NULL', {
+        userId,
+        phone,
+      })
+      .orderBy('v.created_at', 'DESC')
+      .limit(1)
+      .getOne();
+  }
+
+  /** One wrong code: one attempt fewer, and `failed` at zero. Returns the attempts left. */
+  async spendAttempt(manager: EntityManager, id: string): Promise<number> {
+    const { rows } = await sql<{ attempts_left: number }>(
+      manager,
+      `UPDATE phone_verifications
+          SET attempts_left = attempts_left - 1,
+              status = CASE WHEN attempts_left - 1 <= 0 THEN 'failed' ELSE status END
+        WHERE id = $1 AND status = 'pending' AND attempts_left > 0
+        RETURNING attempts_left`,
+      [id],
+    );
+    return rows[0]?.attempts_left ?? 0;
+  }
+
+  async approve(manager: EntityManager, id: string, at: Date): Promise<void> {
+    await sql(
+      manager,
+      `UPDATE phone_verifications SET status = 'approved', approved_at = $2 WHERE id = $1 AND status = 'pending'`,
+      [id, at],
+    );
+  }
+
+  findOwned(userId: string, id: string): Promise<PhoneVerification | null> {
+    return this.entityManager.findOne(PhoneVerification, { where: { id, userId } });
+  }
+
+  async cancelOwned(userId: string, id: string, at: Date): Promise<boolean> {
+    await sql(
+      this.entityManager,
+      `UPDATE phone_verifications SET status = 'canceled', canceled_at = $3
+        WHERE id = $1 AND user_id = $2 AND status = 'pending'`,
+      [id, userId, at],
+    );
+    return (await this.findOwned(userId, id)) !== null;
+  }
+
+  async deleteOlderThan(before: Date): Promise<number> {
+    const { affected } = await sql(
+      this.entityManager,
+      'DELETE FROM phone_verifications WHERE created_at < $1',
+      [before],
+    );
+    return affected;
+  }
+}

@@ -1,0 +1,352 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../common/clock';
+import { ValidationFailedError } from '../common/errors/domain-error';
+import { maskPhone } from '../common/logging/mask';
+import { AppConfig } from '../config/app-config';
+import { SmsDeliveryLog } from '../sms/delivery-log/sms-delivery-log';
+import { renderOtpMessage } from '../sms/otp-message';
+import { SmsGateway, SmsReceipt } from '../sms/sms-gateway';
+import { SmsRejectedError, SmsUnavailableError } from '../sms/sms.errors';
+import { UsersService } from '../users/users.service';
+import { PhoneInUseError } from '../users/users.errors';
+import { generateOtp, hashOtp, normaliseOtpInput, otpMatches } from './otp/otp-code';
+import { parsePhoneNumber } from './phone-number/phone-number';
+import { PhoneVerification } from './phone-verification.entity';
+import {
+  InvalidCodeError,
+  InvalidPhoneError,
+  PhoneAlreadyVerifiedError,
+  ResendCooldownError,
+  SendLimitReachedError,
+  TooManyAttemptsError,
+  VerificationExpiredError,
+  VerificationNotFoundError,
+} from './phone-verification.errors';
+import { PhoneVerificationRepository } from './phone-verification.repository';
+import {
+  DAY,
+  decideSend,
+  HOUR,
+  SendDecision,
+  SendLimits,
+  secondsUntil,
+  windowStarts,
+} from './send-limits';
+import { toVerificationView, VerificationView } from './verification.view';
+
+/** What a send reserved before calling the gateway, so it can be confirmed or undone. */
+interface SendReservation {
+  verificationId: string;
+  smsId: string;
+  /** A new verification was created for this send (as opposed to a resend on a pending one). */
+  created: boolean;
+}
+
+type CheckOutcome =
+  | { kind: 'approved'; verification: PhoneVerification }
+  | { kind: 'wrong-code'; attemptsLeft: number }
+  | { kind: 'expired' }
+  | { kind: 'too-many-attempts'; retryAfterSeconds: number }
+  | { kind: 'not-found' };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The OTP lifecycle. A send is two short steps around the gateway call: a transaction that
+ * checks every limit under locks and reserves the SMS, then, once the gateway accepted it, the
+ * code's hash is stored. Until then no code is usable, and a gateway failure releases the
+ * reservation: no cooldown, no quota, no code left behind. A check is one transaction on the
+ * row-locked verification.
+ */
+@Injectable()
+export class PhoneVerificationService {
+  private readonly logger = new Logger(PhoneVerificationService.name);
+  private readonly limits: SendLimits;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly verifications: PhoneVerificationRepository,
+    private readonly deliveryLog: SmsDeliveryLog,
+    private readonly gateway: SmsGateway,
+    private readonly users: UsersService,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {
+    const otp = config.otp;
+    this.limits = {
+      resendCooldownSeconds: otp.resendCooldownSeconds,
+      pendingSettlesWithinSeconds: Math.ceil(deliveryLog.pendingSettlesWithinMs / 1000),
+      perPhone: { max: otp.maxSendsPerPhonePerHour, windowSeconds: HOUR },
+      perUser: { max: otp.maxSendsPerUserPerDay, windowSeconds: DAY },
+      perIp: { max: otp.maxSendsPerIpPerHour, windowSeconds: HOUR },
+    };
+  }
+
+  async start(userId: string, phoneInput: unknown, clientIp: string): Promise<VerificationView> {
+    const phone = this.parsePhone(phoneInput);
+    const now = this.clock.now();
+    const reservation = await this.dataSource.transaction((manager) =>
+      this.reserveSend(manager, userId, phone, clientIp, now),
+    );
+    const code = generateOtp(this.config.otp.length);
+    let receipt: SmsReceipt;
+    try {
+      receipt = await this.gateway.send({ to: phone, text: this.messageFor(code) });
+    } catch (error) {
+      const gatewayError = this.asGatewayError(error);
+      await this.releaseReservation(reservation, gatewayError);
+      throw gatewayError;
+    }
+    const codeHash = hashOtp(this.config.otp.hmacSecret, reservation.verificationId, code);
+    const expiresAt = new Date(now.getTime() + this.config.otp.ttlSeconds * 1000);
+    const [verification] = await Promise.all([
+      this.verifications.activateCode(reservation.verificationId, codeHash, now, expiresAt),
+      this.deliveryLog.markSent(reservation.smsId, receipt, this.clock.now()),
+    ]);
+    if (!verification) throw new VerificationNotFoundError();
+    return this.view(verification);
+  }
+
+  async check(userId: string, phoneInput: unknown, codeInput: unknown): Promise<VerificationView> {
+    const phone = this.parsePhone(phoneInput);
+    const code = normaliseOtpInput(codeInput, this.config.otp.length);
+    if (code === undefined) {
+      throw new ValidationFailedError([
+        { field: 'code', message: `must be the ${this.config.otp.length}-digit code` },
+      ]);
+    }
+    const now = this.clock.now();
+    const outcome = await this.dataSource.transaction((manager) =>
+      this.judge(manager, userId, phone, code, now),
+    );
+    switch (outcome.kind) {
+      case 'approved':
+        return this.view(outcome.verification);
+      case 'wrong-code':
+        throw new InvalidCodeError(outcome.attemptsLeft);
+      case 'expired':
+        throw new VerificationExpiredError();
+      case 'too-many-attempts':
+        throw new TooManyAttemptsError(outcome.retryAfterSeconds);
+      case 'not-found':
+        throw new VerificationNotFoundError();
+    }
+  }
+
+  async get(userId: string, id: string): Promise<VerificationView> {
+    const verification = UUID.test(id) ? await this.verifications.findOwned(userId, id) : null;
+    if (!verification) throw new VerificationNotFoundError();
+    return this.view(verification);
+  }
+
+  /** Idempotent: a pending verification becomes `canceled`; others are left as they are. */
+  async cancel(userId: string, id: string): Promise<void> {
+    const found =
+      UUID.test(id) && (await this.verifications.cancelOwned(userId, id, this.clock.now()));
+    if (!found) throw new VerificationNotFoundError();
+  }
+
+  private async reserveSend(
+    manager: EntityManager,
+    userId: string,
+    phone: string,
+    clientIp: string,
+    now: Date,
+  ): Promise<SendReservation> {
+    await this.verifications.lockForSend(manager, userId, phone, clientIp);
+    const owner = await this.users.findVerifiedOwnerId(phone, manager);
+    if (owner === userId) throw new PhoneAlreadyVerifiedError();
+    if (owner) throw new PhoneInUseError();
+
+    const pending = await this.verifications.findPending(manager, userId);
+    const resend = pending !== null && pending.phone === phone && pending.expiresAt > now;
+    const usage = await this.deliveryLog.usage(manager, {
+      toPhone: phone,
+      userId,
+      clientIp,
+      now,
+      ...windowStarts(this.limits, now),
+    });
+    const decision = decideSend(usage, this.limits, now);
+    if (!decision.allowed)
+      throw await this.refusal(manager, decision, { phone, userId, clientIp }, now);
+
+    let verificationId: string;
+    if (resend) {
+      verificationId = pending.id;
+    } else {
+      if (pending)
+        await this.verifications.close(
+          manager,
+          pending.id,
+          pending.phone === phone ? 'expired' : 'canceled',
+          now,
+        );
+      verificationId = randomUUID();
+      await this.verifications.insert(
+        manager,
+        this.newVerification(verificationId, userId, phone, clientIp, now),
+      );
+    }
+    const smsId = await this.deliveryLog.reserve(manager, {
+      verificationId,
+      userId,
+      toPhone: phone,
+      clientIp,
+      provider: this.gateway.provider,
+      at: now,
+    });
+    return { verificationId, smsId, created: !resend };
+  }
+
+  private async refusal(
+    manager: EntityManager,
+    decision: Exclude<SendDecision, { allowed: true }>,
+    keys: { phone: string; userId: string; clientIp: string },
+    now: Date,
+  ): Promise<Error> {
+    if (decision.reason === 'cooldown') return new ResendCooldownError(decision.retryAfterSeconds);
+    const { windowSeconds } = {
+      phone: this.limits.perPhone,
+      user: this.limits.perUser,
+      ip: this.limits.perIp,
+    }[decision.limit];
+    const value = { phone: keys.phone, user: keys.userId, ip: keys.clientIp }[decision.limit];
+    const since = new Date(now.getTime() - windowSeconds * 1000);
+    const leavesAt = await this.deliveryLog.countedAt(
+      manager,
+      decision.counter,
+      value,
+      since,
+      decision.over - 1,
+    );
+    const retryAfter = leavesAt
+      ? secondsUntil(leavesAt.getTime() + windowSeconds * 1000, now)
+      : windowSeconds;
+    this.logger.warn({ limit: decision.limit, phone: maskPhone(keys.phone) }, 'send limit reached');
+    return new SendLimitReachedError(decision.limit, retryAfter);
+  }
+
+  private async judge(
+    manager: EntityManager,
+    userId: string,
+    phone: string,
+    code: string,
+    now: Date,
+  ): Promise<CheckOutcome> {
+    const verification = await this.verifications.findLatestSentLocked(manager, userId, phone);
+    if (!verification || verification.status === 'approved' || verification.status === 'canceled') {
+      return { kind: 'not-found' };
+    }
+    if (verification.status === 'failed' || verification.attemptsLeft <= 0) {
+      return {
+        kind: 'too-many-attempts',
+        retryAfterSeconds: this.secondsUntilResend(verification, now),
+      };
+    }
+    if (verification.status === 'expired' || verification.expiresAt <= now)
+      return { kind: 'expired' };
+    const storedHash = verification.codeHash;
+    if (!storedHash || !otpMatches(this.config.otp.hmacSecret, verification.id, code, storedHash)) {
+      return {
+        kind: 'wrong-code',
+        attemptsLeft: await this.verifications.spendAttempt(manager, verification.id),
+      };
+    }
+    await this.verifications.approve(manager, verification.id, now);
+    // the unique index on users.phone_number decides a race between two accounts: PhoneInUseError rolls back
+    await this.users.attachVerifiedPhone(manager, userId, phone, now);
+    return {
+      kind: 'approved',
+      verification: { ...verification, status: 'approved', approvedAt: now },
+    };
+  }
+
+  private secondsUntilResend(verification: PhoneVerification, now: Date): number {
+    if (!verification.lastSentAt) return 0;
+    const availableAt =
+      verification.lastSentAt.getTime() + this.limits.resendCooldownSeconds * 1000;
+    return Math.max(0, Math.ceil((availableAt - now.getTime()) / 1000));
+  }
+
+  private async releaseReservation(
+    reservation: SendReservation,
+    error: SmsRejectedError | SmsUnavailableError,
+  ) {
+    const at = this.clock.now();
+    try {
+      await Promise.all([
+        this.deliveryLog.markFailed(
+          reservation.smsId,
+          { providerCode: error.providerCode, providerMessage: error.providerMessage },
+          at,
+        ),
+        reservation.created
+          ? this.verifications.discardUnsent(reservation.verificationId)
+          : undefined,
+      ]);
+    } catch (releaseError) {
+      // The reservation then keeps counting against the limits: conservative, and no code exists.
+      this.logger.error(
+        { err: releaseError, smsId: reservation.smsId },
+        'could not release an SMS reservation',
+      );
+    }
+  }
+
+  private asGatewayError(error: unknown): SmsRejectedError | SmsUnavailableError {
+    if (error instanceof SmsRejectedError || error instanceof SmsUnavailableError) return error;
+    this.logger.error({ err: error }, 'the SMS gateway failed unexpectedly');
+    return new SmsUnavailableError();
+  }
+
+  private parsePhone(input: unknown): string {
+    const parsed = parsePhoneNumber(input, this.config.otp.allowedOperators);
+    if (!parsed.ok) throw new InvalidPhoneError(parsed.message);
+    return parsed.e164;
+  }
+
+  private messageFor(code: string): string {
+    const { brand, webOtpDomain, androidAppHash } = this.config.sms;
+    return renderOtpMessage(code, {
+      brand,
+      webOtpDomain,
+      androidAppHash,
+      ttlSeconds: this.config.otp.ttlSeconds,
+    });
+  }
+
+  private newVerification(
+    id: string,
+    userId: string,
+    phone: string,
+    clientIp: string,
+    now: Date,
+  ): PhoneVerification {
+    return Object.assign(new PhoneVerification(), {
+      id,
+      userId,
+      phone,
+      codeHash: null,
+      status: 'pending',
+      attemptsLeft: this.config.otp.maxAttempts,
+      sendCount: 0,
+      expiresAt: new Date(now.getTime() + this.config.otp.ttlSeconds * 1000),
+      lastSentAt: null,
+      approvedAt: null,
+      canceledAt: null,
+      clientIp,
+      createdAt: now,
+    } satisfies PhoneVerification);
+  }
+
+  private view(verification: PhoneVerification): VerificationView {
+    return toVerificationView(
+      verification,
+      this.clock.now(),
+      this.config.otp.resendCooldownSeconds,
+    );
+  }
+}

@@ -1,0 +1,131 @@
+import type { SmsUsage } from '../sms/delivery-log/sms-delivery-log';
+import { DAY, decideSend, HOUR, SendLimits, secondsUntil, windowStarts } from './send-limits';
+
+const limits: SendLimits = {
+  resendCooldownSeconds: 60,
+  pendingSettlesWithinSeconds: 15,
+  perPhone: { max: 5, windowSeconds: HOUR },
+  perUser: { max: 10, windowSeconds: DAY },
+  perIp: { max: 20, windowSeconds: HOUR },
+};
+const now = new Date('2026-11-22T10:00:00.000Z');
+const usage = (overrides: Partial<SmsUsage> = {}): SmsUsage => ({
+  toPhoneSince: 0,
+  byUserSince: 0,
+  fromIpSince: 0,
+  lastSentByUserToPhone: null,
+  lastPendingByUserToPhone: null,
+  ...overrides,
+});
+const secondsAgo = (s: number) => new Date(now.getTime() - s * 1000);
+
+describe('decideSend', () => {
+  it('allows a first send', () => {
+    expect(decideSend(usage(), limits, now)).toEqual({ allowed: true });
+  });
+
+  it('refuses within the cooldown with the exact wait, and allows at its end', () => {
+    expect(decideSend(usage({ lastSentByUserToPhone: secondsAgo(18) }), limits, now)).toEqual({
+      allowed: false,
+      reason: 'cooldown',
+      retryAfterSeconds: 42,
+    });
+    expect(decideSend(usage({ lastSentByUserToPhone: secondsAgo(60) }), limits, now)).toEqual({
+      allowed: true,
+    });
+  });
+
+  it('rounds a partial second of cooldown up, never to zero', () => {
+    const almost = new Date(now.getTime() - 59_999);
+    expect(decideSend(usage({ lastSentByUserToPhone: almost }), limits, now)).toMatchObject({
+      retryAfterSeconds: 1,
+    });
+  });
+
+  it('holds a send still pending for the cooldown, but no longer than it can take to settle', () => {
+    expect(decideSend(usage({ lastPendingByUserToPhone: secondsAgo(5) }), limits, now)).toEqual({
+      allowed: false,
+      reason: 'cooldown',
+      retryAfterSeconds: 10,
+    });
+    expect(decideSend(usage({ lastPendingByUserToPhone: secondsAgo(15) }), limits, now)).toEqual({
+      allowed: true,
+    });
+    const shortCooldown = { ...limits, resendCooldownSeconds: 3 };
+    expect(
+      decideSend(usage({ lastPendingByUserToPhone: secondsAgo(1) }), shortCooldown, now),
+    ).toMatchObject({
+      retryAfterSeconds: 2,
+    });
+  });
+
+  it('takes the later end when both a sent and a pending SMS exist', () => {
+    expect(
+      decideSend(
+        usage({ lastSentByUserToPhone: secondsAgo(30), lastPendingByUserToPhone: secondsAgo(1) }),
+        limits,
+        now,
+      ),
+    ).toMatchObject({ retryAfterSeconds: 30 });
+  });
+
+  it('checks the cooldown before the counters', () => {
+    expect(
+      decideSend(usage({ lastSentByUserToPhone: secondsAgo(1), toPhoneSince: 99 }), limits, now),
+    ).toMatchObject({
+      reason: 'cooldown',
+    });
+  });
+
+  it.each([
+    ['phone', 'toPhone', { toPhoneSince: 5 }],
+    ['user', 'byUser', { byUserSince: 10 }],
+    ['ip', 'fromIp', { fromIpSince: 20 }],
+  ] as const)('refuses at the %s limit', (limit, counter, counts) => {
+    expect(decideSend(usage(counts), limits, now)).toEqual({
+      allowed: false,
+      reason: 'limit',
+      limit,
+      counter,
+      over: 1,
+    });
+  });
+
+  it('allows one below every limit', () => {
+    expect(
+      decideSend(usage({ toPhoneSince: 4, byUserSince: 9, fromIpSince: 19 }), limits, now),
+    ).toEqual({
+      allowed: true,
+    });
+  });
+
+  it('reports how far over a lowered limit the count is', () => {
+    expect(decideSend(usage({ toPhoneSince: 8 }), limits, now)).toMatchObject({
+      limit: 'phone',
+      over: 4,
+    });
+  });
+
+  it('reports the phone limit first when several are reached', () => {
+    expect(
+      decideSend(usage({ toPhoneSince: 5, byUserSince: 10, fromIpSince: 20 }), limits, now),
+    ).toMatchObject({
+      limit: 'phone',
+    });
+  });
+});
+
+describe('window maths', () => {
+  it('starts each window its length before now', () => {
+    expect(windowStarts(limits, now)).toEqual({
+      phoneSince: secondsAgo(HOUR),
+      userSince: secondsAgo(DAY),
+      ipSince: secondsAgo(HOUR),
+    });
+  });
+
+  it('counts whole seconds up to a future instant', () => {
+    expect(secondsUntil(now.getTime() + 1500, now)).toBe(2);
+    expect(secondsUntil(now.getTime() - 1500, now)).toBe(1);
+  });
+});

@@ -1,0 +1,82 @@
+import type { SmsCounter, SmsUsage } from '../sms/delivery-log/sms-delivery-log';
+import type { SendLimit } from './phone-verification.errors';
+
+/** The configured send limits, as windows in seconds and counts. */
+export interface SendLimits {
+  resendCooldownSeconds: number;
+  /** A reserved send still `pending` this long after its reservation died with its request. */
+  pendingSettlesWithinSeconds: number;
+  perPhone: { max: number; windowSeconds: number };
+  perUser: { max: number; windowSeconds: number };
+  perIp: { max: number; windowSeconds: number };
+}
+
+export const HOUR = 3600;
+export const DAY = 24 * HOUR;
+
+export type SendDecision =
+  | { allowed: true }
+  | { allowed: false; reason: 'cooldown'; retryAfterSeconds: number }
+  | { allowed: false; reason: 'limit'; limit: SendLimit; counter: SmsCounter; over: number };
+
+/**
+ * Pure limit maths: may one more SMS go out, given what the log counted? Checked in order:
+ * the resend cooldown, then per phone, per user, per client IP. The cooldown runs from the
+ * user's last SMS to this number, so it covers a resend on one verification and a restart
+ * after a failed one alike. `over` tells how many counted sends must leave the window before
+ * one more is allowed (1 when exactly at the limit).
+ */
+export function decideSend(usage: SmsUsage, limits: SendLimits, now: Date): SendDecision {
+  const availableAt = cooldownEndsAt(usage, limits);
+  if (availableAt !== null && availableAt > now.getTime()) {
+    return {
+      allowed: false,
+      reason: 'cooldown',
+      retryAfterSeconds: secondsUntil(availableAt, now),
+    };
+  }
+  const checks: Array<[SendLimit, SmsCounter, number, number]> = [
+    ['phone', 'toPhone', usage.toPhoneSince, limits.perPhone.max],
+    ['user', 'byUser', usage.byUserSince, limits.perUser.max],
+    ['ip', 'fromIp', usage.fromIpSince, limits.perIp.max],
+  ];
+  for (const [limit, counter, count, max] of checks) {
+    if (count >= max)
+      return { allowed: false, reason: 'limit', limit, counter, over: count - max + 1 };
+  }
+  return { allowed: true };
+}
+
+/**
+ * When the cooldown from the user's last SMS to this number ends: a sent one holds for the whole
+ * cooldown; one still pending at most until it must have settled (if it has not, its request died).
+ */
+function cooldownEndsAt(usage: SmsUsage, limits: SendLimits): number | null {
+  const ends: number[] = [];
+  if (usage.lastSentByUserToPhone) {
+    ends.push(usage.lastSentByUserToPhone.getTime() + limits.resendCooldownSeconds * 1000);
+  }
+  if (usage.lastPendingByUserToPhone) {
+    const holdSeconds = Math.min(limits.resendCooldownSeconds, limits.pendingSettlesWithinSeconds);
+    ends.push(usage.lastPendingByUserToPhone.getTime() + holdSeconds * 1000);
+  }
+  return ends.length > 0 ? Math.max(...ends) : null;
+}
+
+/** Whole seconds from `now` until `at`, never less than 1 while `at` is still ahead. */
+export function secondsUntil(at: number, now: Date): number {
+  return Math.max(1, Math.ceil((at - now.getTime()) / 1000));
+}
+
+/** Start of each limit's window, as the delivery log's usage query wants them. */
+export function windowStarts(
+  limits: SendLimits,
+  now: Date,
+): { phoneSince: Date; userSince: Date; ipSince: Date } {
+  const before = (seconds: number) => new Date(now.getTime() - seconds * 1000);
+  return {
+    phoneSince: before(limits.perPhone.windowSeconds),
+    userSince: before(limits.perUser.windowSeconds),
+    ipSince: before(limits.perIp.windowSeconds),
+  };
+}
