@@ -1,9 +1,10 @@
-import helmet from '@fastify/helmet';
 import { VersioningType } from '@nestjs/common';
+import type { HelmetOptions } from 'helmet';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { resolveClientIp } from './common/http/client-ip';
+import { securityHeaders } from './common/http/security-headers';
 import {
   answerClientError,
   answerFrameworkError,
@@ -15,6 +16,24 @@ import { serveSignUpWallPage } from './page/sign-up-wall-page';
 
 /** 100 kB: far above any valid request, small enough that a flood of large bodies costs little. */
 export const BODY_LIMIT_BYTES = 100 * 1024;
+
+const HELMET_OPTIONS: HelmetOptions = {
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"], // Swagger UI sets inline styles
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+      // TLS is terminated in front of us; upgrading would break plain-http intranet deployments
+      upgradeInsecureRequests: null,
+    },
+  },
+};
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -43,10 +62,11 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useLogger(app.get(Logger));
   app.enableVersioning({ type: VersioningType.URI });
 
+  const helmetHeaders = securityHeaders(HELMET_OPTIONS);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.decorateRequest('clientIp', '');
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-request-id', request.id);
+    void reply.headers(helmetHeaders).header('x-request-id', request.id);
     request.clientIp = resolveClientIp(
       request.socket.remoteAddress,
       request.headers['x-forwarded-for'],
@@ -63,23 +83,6 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   Object.assign(server, { connectionsCheckingInterval: 1000 }); // not in @types/node's Server
   server.on('checkExpectation', answerUnsupportedExpectation);
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"], // Swagger UI sets inline styles
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        // TLS is terminated in front of us; upgrading would break plain-http intranet deployments
-        upgradeInsecureRequests: null,
-      },
-    },
-  });
   app.enableCors({
     origin: config.http.corsOrigins.length > 0 ? [...config.http.corsOrigins] : false,
     methods: ['GET', 'POST', 'DELETE'],
