@@ -142,15 +142,25 @@ export class SmsDeliveryLog {
   }
 
   /**
-   * Writes a `pending` row and takes one SMS from today's budget, inside the caller's transaction.
-   * The budget row is updated last, so its lock is held only until that transaction commits.
+   * Takes one SMS from today's budget and writes its `pending` row, in one statement inside the
+   * caller's transaction (the last one before its commit, so the budget row's lock is held
+   * briefly). No row is written when the budget is spent.
    */
   async reserve(manager: EntityManager, reservation: SmsReservation): Promise<string> {
+    const budget = this.config.sms.dailyBudget;
+    if (budget === 0) throw new SmsBudgetExhaustedError(secondsUntilNextUtcDay(reservation.at));
     const id = randomUUID();
-    await sql(
+    const { affected } = await sql(
       manager,
-      `INSERT INTO sms_messages (id, verification_id, user_id, to_phone, client_ip, provider, status, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)`,
+      `WITH budget AS (
+         INSERT INTO sms_daily_usage (day, reserved) VALUES ($8, 1)
+         ON CONFLICT (day) DO UPDATE SET reserved = sms_daily_usage.reserved + 1
+         WHERE sms_daily_usage.reserved < $9
+         RETURNING reserved
+       )
+       INSERT INTO sms_messages (id, verification_id, user_id, to_phone, client_ip, provider, status, created_at)
+       SELECT $1::uuid, $2::uuid, $3::uuid, $4::varchar, $5::varchar, $6::varchar, 'pending', $7::timestamptz
+         FROM budget`,
       [
         id,
         reservation.verificationId,
@@ -159,20 +169,11 @@ export class SmsDeliveryLog {
         reservation.clientIp,
         reservation.provider,
         reservation.at,
+        utcDay(reservation.at),
+        budget,
       ],
     );
-    const budget = this.config.sms.dailyBudget;
-    const { affected } = await sql(
-      manager,
-      `INSERT INTO sms_daily_usage (day, reserved) VALUES ($1, 1)
-       ON CONFLICT (day) DO UPDATE SET reserved = sms_daily_usage.reserved + 1
-       WHERE sms_daily_usage.reserved < $2
-       RETURNING reserved`,
-      [utcDay(reservation.at), budget],
-    );
-    if (affected === 0 || budget === 0) {
-      throw new SmsBudgetExhaustedError(secondsUntilNextUtcDay(reservation.at));
-    }
+    if (affected === 0) throw new SmsBudgetExhaustedError(secondsUntilNextUtcDay(reservation.at));
     return id;
   }
 
