@@ -72,7 +72,7 @@ async function main(): Promise<void> {
         for (const query of await recorder.take(app)) {
           if (/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK)/i.test(query.text)) continue;
           // an INSERT would replay into the row the app just wrote: its plan (without ANALYZE) only
-          const plan = await explain(client, query, !/^INSERT/i.test(query.text));
+          const plan = await explain(client, query, !/^(INSERT|WITH)/i.test(query.text));
           process.stdout.write(`\n== ${route}: ${query.text.slice(0, 200)}\n${plan.join('\n')}\n`);
           summary.push([
             route,
