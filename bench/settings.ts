@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -41,7 +42,7 @@ export interface BenchSettings {
   /** Before each scenario, wait until CPU pressure (PSI avg10) is at most this % (100: never wait). */
   readonly quietPressure: number;
   readonly quietMaxSeconds: number;
-  /** Extra node options for the app, e.g. `--max-old-space-size=128` (space-separated). */
+  /** Node options for the app (space-separated); default: those of `npm run start:prod`. */
   readonly appNodeArgs: readonly string[];
   /** The node binary that runs the app (another Node version); default: the harness's own. */
   readonly appNode: string;
@@ -76,7 +77,9 @@ export function readBenchSettings(env: NodeJS.ProcessEnv = process.env): BenchSe
     basePort: int(env, 'BENCH_PORT', 3700, 1024, 65000),
     quietPressure: number(env, 'BENCH_QUIET_PRESSURE', 50, 0, 100),
     quietMaxSeconds: int(env, 'BENCH_QUIET_MAX_SECONDS', 120, 0, 3600),
-    appNodeArgs: (nonEmpty(env.BENCH_APP_NODE_ARGS) ?? '').split(/\s+/).filter(Boolean),
+    appNodeArgs: (nonEmpty(env.BENCH_APP_NODE_ARGS) ?? productionNodeArgs().join(' '))
+      .split(/\s+/)
+      .filter(Boolean),
     appNode: nonEmpty(env.BENCH_APP_NODE) ?? process.execPath,
     nice: env.BENCH_NICE ? int(env, 'BENCH_NICE', 0, -20, 19) : undefined,
   };
@@ -107,6 +110,17 @@ export function readSoakSettings(env: NodeJS.ProcessEnv = process.env): SoakSett
       health: int(env, 'SOAK_HEALTH_RATE', 10, 1, 10_000),
     },
   };
+}
+
+/**
+ * The node flags `npm run start:prod` runs the app with (e.g. the V8 heap sizing), so the
+ * benchmark measures the app as it is deployed.
+ */
+export function productionNodeArgs(): string[] {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  return manifest.scripts['start:prod'].split(/\s+/).filter((word) => word.startsWith('--'));
 }
 
 /** `20261105T043110` — sortable, and safe in a database name. */
