@@ -44,3 +44,11 @@ export async function sql<Row>(
     if (!manager.queryRunner) await runner.release();
   }
 }
+
+/** pg gives timestamptz as a Date, PGlite's adapter sometimes as text: rows read with sql() agree. */
+export function asDate(value: Date | string): Date;
+export function asDate(value: Date | string | null): Date | null;
+export function asDate(value: Date | string | null): Date | null {
+  if (value === null) return null;
+  return value instanceof Date ? value : new Date(value);
+}

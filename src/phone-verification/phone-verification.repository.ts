@@ -3,7 +3,7 @@ import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import { UnauthenticatedError } from '../common/errors/domain-error';
 import { foreignKeyViolationConstraint } from '../database/database-errors';
-import { sql } from '../database/sql';
+import { asDate, sql } from '../database/sql';
 import { PhoneVerification } from './phone-verification.entity';
 
 // Advisory-lock namespaces (first key of pg_advisory_xact_lock(int, int)), so a user id and a
@@ -33,14 +33,6 @@ interface VerificationRow {
   created_at: Date | string;
 }
 
-// PGlite and pg agree on the SQL but not always on the JavaScript types of bytea and timestamptz.
-function toDate(value: Date | string): Date;
-function toDate(value: Date | string | null): Date | null;
-function toDate(value: Date | string | null): Date | null {
-  if (value === null) return null;
-  return value instanceof Date ? value : new Date(value);
-}
-
 function toVerification(row: VerificationRow): PhoneVerification {
   return Object.assign(new PhoneVerification(), {
     id: row.id,
@@ -53,12 +45,12 @@ function toVerification(row: VerificationRow): PhoneVerification {
     status: row.status,
     attemptsLeft: Number(row.attempts_left),
     sendCount: Number(row.send_count),
-    expiresAt: toDate(row.expires_at),
-    lastSentAt: toDate(row.last_sent_at),
-    approvedAt: toDate(row.approved_at),
-    canceledAt: toDate(row.canceled_at),
+    expiresAt: asDate(row.expires_at),
+    lastSentAt: asDate(row.last_sent_at),
+    approvedAt: asDate(row.approved_at),
+    canceledAt: asDate(row.canceled_at),
     clientIp: row.client_ip,
-    createdAt: toDate(row.created_at),
+    createdAt: asDate(row.created_at),
   } satisfies PhoneVerification);
 }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { uniqueViolationConstraint } from '../database/database-errors';
-import { sql } from '../database/sql';
+import { asDate, sql } from '../database/sql';
 import { PHONE_NUMBER_UNIQUE_INDEX, User, USERNAME_UNIQUE_INDEX } from './user.entity';
 import { isPossibleUsername } from './username';
 import { PhoneInUseError, UsernameTakenError } from './users.errors';
@@ -35,9 +35,9 @@ function toUser(row: UserRow): User {
     lastName: row.last_name,
     phoneNumber: row.phone_number,
     phoneVerified: row.phone_verified,
-    phoneVerifiedAt: row.phone_verified_at === null ? null : new Date(row.phone_verified_at),
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
+    phoneVerifiedAt: asDate(row.phone_verified_at),
+    createdAt: asDate(row.created_at),
+    updatedAt: asDate(row.updated_at),
   } satisfies User);
 }
 

@@ -1,20 +1,12 @@
 import { HttpService } from '@nestjs/axios';
-import { createServer } from 'node:net';
 import { FakeSparrowServer, sparrowReplies } from '../../../test/fakes/fake-sparrow-server';
+import { freePort } from '../../../test/support/app-process';
 import { RecordingLogger } from '../../../test/fakes/recording-logger';
 import { FakeClock } from '../../../test/support/fake-clock';
 import { loadAppConfig } from '../../config/app-config';
 import { CREDIT_CACHE_MS, SparrowCredits } from './sparrow-credits';
 
 const TOKEN = 'v2_credit-secret-token-8f14e45fceea';
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('SparrowCredits', () => {
   const sparrow = new FakeSparrowServer({ token: TOKEN });
@@ -83,7 +75,7 @@ describe('SparrowCredits', () => {
   });
 
   it('reports unknown when Sparrow cannot be reached, and caches that too', async () => {
-    const subject = credits({ SPARROW_BASE_URL: `http://127.0.0.1:${await closedPort()}` });
+    const subject = credits({ SPARROW_BASE_URL: `http://127.0.0.1:${await freePort()}` });
     await expect(subject.balance()).resolves.toEqual({ status: 'unknown' });
     expect(logger.messages('warn')).toEqual([
       'Credit balance unknown: Sparrow cannot be reached: could not connect (ECONNREFUSED)',
@@ -123,7 +115,7 @@ describe('SparrowCredits', () => {
       sparrow.respondNextWith(reply);
       await credits().balance();
     }
-    await credits({ SPARROW_BASE_URL: `http://127.0.0.1:${await closedPort()}` }).balance();
+    await credits({ SPARROW_BASE_URL: `http://127.0.0.1:${await freePort()}` }).balance();
     expect(logger.entries).toHaveLength(5);
     expect(logger.text()).not.toContain(TOKEN);
     expect(logger.text()).not.toContain('/v2/credit/');

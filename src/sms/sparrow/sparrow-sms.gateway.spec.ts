@@ -1,11 +1,11 @@
 import { HttpService } from '@nestjs/axios';
-import { createServer } from 'node:net';
 import {
   FakeSparrowServer,
   SPARROW_REFUSALS,
   SparrowRefusalCode,
   sparrowReplies,
 } from '../../../test/fakes/fake-sparrow-server';
+import { freePort } from '../../../test/support/app-process';
 import { RecordingLogger, serialise } from '../../../test/fakes/recording-logger';
 import { SystemClock } from '../../common/clock';
 import { loadAppConfig } from '../../config/app-config';
@@ -19,14 +19,6 @@ const CODE = '482913';
 const TEXT = `${CODE} is your Example verification code. It expires in 10 minutes.\n@example.com #${CODE}`;
 
 /** A local port nothing listens on: connecting to it is refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('SparrowSmsGateway (over HTTP to a fake Sparrow)', () => {
   const sparrow = new FakeSparrowServer({ token: TOKEN });
   let logger: RecordingLogger;
@@ -249,7 +241,7 @@ describe('SparrowSmsGateway (over HTTP to a fake Sparrow)', () => {
         attempts++;
         return config;
       });
-      const port = await closedPort();
+      const port = await freePort();
       const error = await failure(
         gateway({ SPARROW_BASE_URL: `http://127.0.0.1:${port}` }).send({ to: TO, text: TEXT }),
       );
@@ -264,7 +256,7 @@ describe('SparrowSmsGateway (over HTTP to a fake Sparrow)', () => {
     });
 
     it('delivers on the retry when only the first connection was refused', async () => {
-      const refusedUrl = `http://127.0.0.1:${await closedPort()}`;
+      const refusedUrl = `http://127.0.0.1:${await freePort()}`;
       let attempts = 0;
       http.axiosRef.interceptors.request.use((config) => {
         attempts++;
@@ -282,7 +274,7 @@ describe('SparrowSmsGateway (over HTTP to a fake Sparrow)', () => {
 
   describe('secrets', () => {
     it('never puts the token, the text or the code in a log line or an error', async () => {
-      const port = await closedPort();
+      const port = await freePort();
       const failures = [
         sparrowReplies.refuse(1002),
         sparrowReplies.refuse(1007),
