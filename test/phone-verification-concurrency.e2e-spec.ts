@@ -74,6 +74,34 @@ function concurrencyScenarios(label: string, instanceCount: number) {
       expect(attemptsSeen.sort()).toEqual([0, 1, 2, 3, 4]);
     });
 
+    // A check judges on an unlocked read and writes only if the row is unchanged; whatever the
+    // interleaving, the answers must be those of some one-at-a-time order of the 10 requests.
+    it('the right code racing 9 wrong guesses: the answers of some serial order', async () => {
+      const { accessToken } = await registerUser(url(0));
+      const phone = uniquePhone();
+      await startVerification(url(0), accessToken, phone).expect(201);
+      const code = codeFor(phone);
+      const guesses = [wrongCode(code), wrongCode(code), wrongCode(code), wrongCode(code), code];
+      const sent = [...guesses, ...guesses.slice(0, 4), wrongCode(code)];
+      const results = await Promise.all(
+        sent.map((guess, i) => checkCode(url(i), accessToken, phone, guess)),
+      );
+      const counts = statuses(results);
+      const judgedWrong = counts[400] ?? 0;
+      if (counts[200] === 1) {
+        // approved at some point with attempts left: wrong guesses after it find nothing pending
+        expect(judgedWrong).toBeLessThanOrEqual(4);
+        expect(counts).toEqual({ 200: 1, 400: judgedWrong, 404: 9 - judgedWrong });
+      } else {
+        // the attempts ran out first: the right code came too late
+        expect(counts).toEqual({ 400: 5, 429: 5 });
+      }
+      const attemptsSeen = results
+        .filter((r) => r.status === 400)
+        .map((r) => r.body.attemptsLeft as number);
+      expect(attemptsSeen.sort()).toEqual([4, 3, 2, 1, 0].slice(0, judgedWrong).sort());
+    });
+
     it('10 parallel sends for one number: one SMS', async () => {
       const { accessToken } = await registerUser(url(0));
       const phone = uniquePhone();

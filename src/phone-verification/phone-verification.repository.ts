@@ -179,43 +179,57 @@ export class PhoneVerificationRepository {
     );
   }
 
-  /** The caller's latest verification of this number that was sent a code, row-locked. */
-  findLatestSentLocked(
-    manager: EntityManager,
-    userId: string,
-    phone: string,
-  ): Promise<PhoneVerification | null> {
+  /**
+   * The caller's latest verification of this number that was sent a code, as it is now. Not
+   * locked: a check judges on this read, then writes only if the row is still exactly what it
+   * judged (see spendAttempt and approve), which costs two statements instead of a transaction.
+   */
+  findLatestSent(userId: string, phone: string): Promise<PhoneVerification | null> {
     return selectOne(
-      manager,
+      this.entityManager,
       `SELECT ${COLUMNS} FROM phone_verifications
         WHERE user_id = $1 AND phone = $2 AND code_hash IS NOT NULL
         ORDER BY created_at DESC
-        LIMIT 1
-        FOR UPDATE`,
+        LIMIT 1`,
       [userId, phone],
     );
   }
 
-  /** One wrong code: one attempt fewer, and `failed` at zero. Returns the attempts left. */
-  async spendAttempt(manager: EntityManager, id: string): Promise<number> {
+  /**
+   * One wrong code: one attempt fewer, and `failed` at zero, provided the verification is still
+   * pending with attempts left and the code that was judged. Returns the attempts left, or null
+   * when the row changed since it was read (the caller judges again).
+   */
+  async spendAttempt(id: string, judgedHash: Buffer): Promise<number | null> {
     const { rows } = await sql<{ attempts_left: number }>(
-      manager,
+      this.entityManager,
       `UPDATE phone_verifications
           SET attempts_left = attempts_left - 1,
               status = CASE WHEN attempts_left - 1 <= 0 THEN 'failed' ELSE status END
-        WHERE id = $1 AND status = 'pending' AND attempts_left > 0
+        WHERE id = $1 AND status = 'pending' AND attempts_left > 0 AND code_hash = $2
         RETURNING attempts_left`,
-      [id],
+      [id, judgedHash],
     );
-    return rows[0]?.attempts_left ?? 0;
+    return rows.length > 0 ? Number(rows[0].attempts_left) : null;
   }
 
-  async approve(manager: EntityManager, id: string, at: Date): Promise<void> {
-    await sql(
+  /**
+   * The right code: approved, on the same conditions as spendAttempt. False when the row changed
+   * since it was read; of parallel checks of one code, only the first can pass these conditions.
+   */
+  async approve(
+    manager: EntityManager,
+    id: string,
+    judgedHash: Buffer,
+    at: Date,
+  ): Promise<boolean> {
+    const { affected } = await sql(
       manager,
-      `UPDATE phone_verifications SET status = 'approved', approved_at = $2 WHERE id = $1 AND status = 'pending'`,
-      [id, at],
+      `UPDATE phone_verifications SET status = 'approved', approved_at = $3
+        WHERE id = $1 AND status = 'pending' AND attempts_left > 0 AND code_hash = $2`,
+      [id, judgedHash, at],
     );
+    return affected > 0;
   }
 
   findOwned(userId: string, id: string): Promise<PhoneVerification | null> {

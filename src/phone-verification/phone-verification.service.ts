@@ -51,14 +51,17 @@ type CheckOutcome =
   | { kind: 'too-many-attempts'; retryAfterSeconds: number }
   | { kind: 'not-found' };
 
+// Reads a check may make when parallel requests keep changing the verification (see judge).
+const MAX_JUDGEMENTS = 4;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The OTP lifecycle. A send is two short steps around the gateway call: a transaction that
  * checks every limit under locks and reserves the SMS, then, once the gateway accepted it, the
  * code's hash is stored. Until then no code is usable, and a gateway failure releases the
- * reservation: no cooldown, no quota, no code left behind. A check is one transaction on the
- * row-locked verification.
+ * reservation: no cooldown, no quota, no code left behind. A check reads the verification and
+ * writes its verdict with a conditional UPDATE (see judge).
  */
 @Injectable()
 export class PhoneVerificationService {
@@ -118,9 +121,7 @@ export class PhoneVerificationService {
       ]);
     }
     const now = this.clock.now();
-    const outcome = await this.dataSource.transaction((manager) =>
-      this.judge(manager, userId, phone, code, now),
-    );
+    const outcome = await this.judge(userId, phone, code, now);
     switch (outcome.kind) {
       case 'approved':
         return this.view(outcome.verification);
@@ -229,39 +230,76 @@ export class PhoneVerificationService {
     return new SendLimitReachedError(decision.limit, retryAfter);
   }
 
+  /**
+   * Judges the code on an unlocked read, then writes only if the verification is still what was
+   * judged: two statements, no transaction for a wrong code. If a parallel request changed the
+   * row in between (another check, a cancel, a resend), the code is judged again on the row as
+   * it is now. Every such change but a resend ends the verification, so the next read settles.
+   */
   private async judge(
-    manager: EntityManager,
     userId: string,
     phone: string,
     code: string,
     now: Date,
   ): Promise<CheckOutcome> {
-    const verification = await this.verifications.findLatestSentLocked(manager, userId, phone);
+    let attemptsLeft = 0;
+    for (let judgement = 1; judgement <= MAX_JUDGEMENTS; judgement += 1) {
+      const found = this.openForCode(await this.verifications.findLatestSent(userId, phone), now);
+      if ('outcome' in found) return found.outcome;
+      const { verification } = found;
+      const { id, codeHash } = verification;
+      attemptsLeft = verification.attemptsLeft;
+      if (!otpMatches(this.config.otp.hmacSecret, id, code, codeHash)) {
+        const left = await this.verifications.spendAttempt(id, codeHash);
+        if (left !== null) return { kind: 'wrong-code', attemptsLeft: left };
+      } else if (await this.approveAndAttach(id, codeHash, userId, phone, now)) {
+        return {
+          kind: 'approved',
+          verification: { ...verification, status: 'approved', approvedAt: now },
+        };
+      }
+    }
+    // Only resends, one after another, can keep changing the code under a check (each one an SMS,
+    // bounded by the send limits): the code given belongs to an SMS already replaced.
+    return { kind: 'wrong-code', attemptsLeft };
+  }
+
+  /** The verification if a code may be judged against it now, else the outcome its state decides. */
+  private openForCode(
+    verification: PhoneVerification | null,
+    now: Date,
+  ): { outcome: CheckOutcome } | { verification: PhoneVerification & { codeHash: Buffer } } {
     if (!verification || verification.status === 'approved' || verification.status === 'canceled') {
-      return { kind: 'not-found' };
+      return { outcome: { kind: 'not-found' } };
     }
     if (verification.status === 'failed' || verification.attemptsLeft <= 0) {
       return {
-        kind: 'too-many-attempts',
-        retryAfterSeconds: this.secondsUntilResend(verification, now),
+        outcome: {
+          kind: 'too-many-attempts',
+          retryAfterSeconds: this.secondsUntilResend(verification, now),
+        },
       };
     }
-    if (verification.status === 'expired' || verification.expiresAt <= now)
-      return { kind: 'expired' };
-    const storedHash = verification.codeHash;
-    if (!storedHash || !otpMatches(this.config.otp.hmacSecret, verification.id, code, storedHash)) {
-      return {
-        kind: 'wrong-code',
-        attemptsLeft: await this.verifications.spendAttempt(manager, verification.id),
-      };
-    }
-    await this.verifications.approve(manager, verification.id, now);
-    // the unique index on users.phone_number decides a race between two accounts: PhoneInUseError rolls back
-    await this.users.attachVerifiedPhone(manager, userId, phone, now);
-    return {
-      kind: 'approved',
-      verification: { ...verification, status: 'approved', approvedAt: now },
-    };
+    const { codeHash } = verification;
+    if (verification.status === 'expired' || verification.expiresAt <= now || !codeHash)
+      return { outcome: { kind: 'expired' } };
+    return { verification: { ...verification, codeHash } };
+  }
+
+  /** Approval and the user's verified number, in one transaction: both or neither. */
+  private approveAndAttach(
+    id: string,
+    judgedHash: Buffer,
+    userId: string,
+    phone: string,
+    now: Date,
+  ): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      if (!(await this.verifications.approve(manager, id, judgedHash, now))) return false;
+      // the unique index on users.phone_number decides a race between two accounts: PhoneInUseError rolls back
+      await this.users.attachVerifiedPhone(manager, userId, phone, now);
+      return true;
+    });
   }
 
   private secondsUntilResend(verification: PhoneVerification, now: Date): number {
