@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { UnauthenticatedError } from '../common/errors/domain-error';
 import { foreignKeyViolationConstraint } from '../database/database-errors';
 import { asDate, sql } from '../database/sql';
+import type { AdvisoryLock } from '../database/transaction-with-locks';
 import { PhoneVerification } from './phone-verification.entity';
 
 // Advisory-lock namespaces (first key of pg_advisory_xact_lock(int, int)), so a user id and a
@@ -69,23 +70,16 @@ export class PhoneVerificationRepository {
   constructor(@InjectEntityManager() private readonly entityManager: EntityManager) {}
 
   /**
-   * Serialises sends that share a user, a number or a client IP until the transaction ends, so
-   * no two of them can both pass a limit that only one more send fits under. Always taken in
-   * the same order (user, phone, IP), so two sends cannot deadlock each other.
+   * The locks a send holds for its whole reservation: sends that share a user, a number or a
+   * client IP are serialised, so no two of them can both pass a limit that only one more send
+   * fits under. Always in the same order (user, phone, IP), so two sends cannot deadlock.
    */
-  async lockForSend(
-    manager: EntityManager,
-    userId: string,
-    phone: string,
-    clientIp: string,
-  ): Promise<void> {
-    await sql(
-      manager,
-      `SELECT pg_advisory_xact_lock(${LOCK_USER}, hashtext($1)),
-              pg_advisory_xact_lock(${LOCK_PHONE}, hashtext($2)),
-              pg_advisory_xact_lock(${LOCK_IP}, hashtext($3))`,
-      [userId, phone, clientIp],
-    );
+  sendLocks(userId: string, phone: string, clientIp: string): AdvisoryLock[] {
+    return [
+      { namespace: LOCK_USER, value: userId },
+      { namespace: LOCK_PHONE, value: phone },
+      { namespace: LOCK_IP, value: clientIp },
+    ];
   }
 
   findPending(manager: EntityManager, userId: string): Promise<PhoneVerification | null> {

@@ -5,6 +5,7 @@ import { Clock } from '../common/clock';
 import { ValidationFailedError } from '../common/errors/domain-error';
 import { maskPhone } from '../common/logging/mask';
 import { AppConfig } from '../config/app-config';
+import { transactionWithLocks } from '../database/transaction-with-locks';
 import { SmsDeliveryLog } from '../sms/delivery-log/sms-delivery-log';
 import { renderOtpMessage } from '../sms/otp-message';
 import { SmsGateway, SmsReceipt } from '../sms/sms-gateway';
@@ -90,8 +91,10 @@ export class PhoneVerificationService {
   async start(userId: string, phoneInput: unknown, clientIp: string): Promise<VerificationView> {
     const phone = this.parsePhone(phoneInput);
     const now = this.clock.now();
-    const reservation = await this.dataSource.transaction((manager) =>
-      this.reserveSend(manager, userId, phone, clientIp, now),
+    const reservation = await transactionWithLocks(
+      this.dataSource,
+      this.verifications.sendLocks(userId, phone, clientIp),
+      (manager) => this.reserveSend(manager, userId, phone, clientIp, now),
     );
     const code = generateOtp(this.config.otp.length);
     let receipt: SmsReceipt;
@@ -156,7 +159,6 @@ export class PhoneVerificationService {
     clientIp: string,
     now: Date,
   ): Promise<SendReservation> {
-    await this.verifications.lockForSend(manager, userId, phone, clientIp);
     const owner = await this.users.findVerifiedOwnerId(phone, manager);
     if (owner === userId) throw new PhoneAlreadyVerifiedError();
     if (owner) throw new PhoneInUseError();
