@@ -55,6 +55,25 @@ function toVerification(row: VerificationRow): PhoneVerification {
   } satisfies PhoneVerification);
 }
 
+/** A verification's values in the order of COLUMNS. */
+function columnValues(v: PhoneVerification): unknown[] {
+  return [
+    v.id,
+    v.userId,
+    v.phone,
+    v.codeHash,
+    v.status,
+    v.attemptsLeft,
+    v.sendCount,
+    v.expiresAt,
+    v.lastSentAt,
+    v.approvedAt,
+    v.canceledAt,
+    v.clientIp,
+    v.createdAt,
+  ];
+}
+
 async function selectOne(
   manager: EntityManager,
   text: string,
@@ -62,6 +81,13 @@ async function selectOne(
 ): Promise<PhoneVerification | null> {
   const { rows } = await sql<VerificationRow>(manager, text, params);
   return rows.length > 0 ? toVerification(rows[0]) : null;
+}
+
+/** A verification inserted for a user deleted in the meantime: their token is no longer good. */
+function asAccountGone(error: unknown): unknown {
+  return foreignKeyViolationConstraint(error) === 'phone_verifications_user_id_fkey'
+    ? new UnauthenticatedError('This account no longer exists.')
+    : error;
 }
 
 /** Rows of phone_verifications: every statement the lifecycle needs, and nothing else. */
@@ -82,43 +108,46 @@ export class PhoneVerificationRepository {
     ];
   }
 
-  findPending(manager: EntityManager, userId: string): Promise<PhoneVerification | null> {
-    return selectOne(
-      manager,
-      `SELECT ${COLUMNS} FROM phone_verifications WHERE user_id = $1 AND status = 'pending'`,
-      [userId],
-    );
+  /**
+   * Inserts `verification` unless its user already has a pending one, which is returned instead
+   * (and nothing is inserted): a first send reads and writes in one statement.
+   * @throws UnauthenticatedError when the account was deleted while its access token lives on
+   */
+  async insertUnlessPending(
+    manager: EntityManager,
+    verification: PhoneVerification,
+  ): Promise<PhoneVerification | null> {
+    try {
+      return await selectOne(
+        manager,
+        `WITH pending AS (
+           SELECT ${COLUMNS} FROM phone_verifications WHERE user_id = $2 AND status = 'pending'
+         ), inserted AS (
+           INSERT INTO phone_verifications (${COLUMNS})
+           SELECT $1::uuid, $2::uuid, $3::varchar, $4::bytea, $5::varchar, $6::smallint,
+                  $7::smallint, $8::timestamptz, $9::timestamptz, $10::timestamptz,
+                  $11::timestamptz, $12::varchar, $13::timestamptz
+            WHERE NOT EXISTS (SELECT 1 FROM pending)
+         )
+         SELECT ${COLUMNS} FROM pending`,
+        columnValues(verification),
+      );
+    } catch (error) {
+      throw asAccountGone(error);
+    }
   }
 
   /** @throws UnauthenticatedError when the account was deleted while its access token lives on */
   async insert(manager: EntityManager, verification: PhoneVerification): Promise<void> {
     try {
-      const v = verification;
       await sql(
         manager,
         `INSERT INTO phone_verifications (${COLUMNS})
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-        [
-          v.id,
-          v.userId,
-          v.phone,
-          v.codeHash,
-          v.status,
-          v.attemptsLeft,
-          v.sendCount,
-          v.expiresAt,
-          v.lastSentAt,
-          v.approvedAt,
-          v.canceledAt,
-          v.clientIp,
-          v.createdAt,
-        ],
+        columnValues(verification),
       );
     } catch (error) {
-      if (foreignKeyViolationConstraint(error) === 'phone_verifications_user_id_fkey') {
-        throw new UnauthenticatedError('This account no longer exists.');
-      }
-      throw error;
+      throw asAccountGone(error);
     }
   }
 

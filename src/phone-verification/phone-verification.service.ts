@@ -163,8 +163,6 @@ export class PhoneVerificationService {
     if (owner === userId) throw new PhoneAlreadyVerifiedError();
     if (owner) throw new PhoneInUseError();
 
-    const pending = await this.verifications.findPending(manager, userId);
-    const resend = pending !== null && pending.phone === phone && pending.expiresAt > now;
     const usage = await this.deliveryLog.usage(manager, {
       toPhone: phone,
       userId,
@@ -176,23 +174,10 @@ export class PhoneVerificationService {
     if (!decision.allowed)
       throw await this.refusal(manager, decision, { phone, userId, clientIp }, now);
 
-    let verificationId: string;
-    if (resend) {
-      verificationId = pending.id;
-    } else {
-      if (pending)
-        await this.verifications.close(
-          manager,
-          pending.id,
-          pending.phone === phone ? 'expired' : 'canceled',
-          now,
-        );
-      verificationId = randomUUID();
-      await this.verifications.insert(
-        manager,
-        this.newVerification(verificationId, userId, phone, clientIp, now),
-      );
-    }
+    const { verificationId, created } = await this.openVerification(
+      manager,
+      this.newVerification(randomUUID(), userId, phone, clientIp, now),
+    );
     const smsId = await this.deliveryLog.reserve(manager, {
       verificationId,
       userId,
@@ -201,7 +186,31 @@ export class PhoneVerificationService {
       provider: this.gateway.provider,
       at: now,
     });
-    return { verificationId, smsId, created: !resend };
+    return { verificationId, smsId, created };
+  }
+
+  /**
+   * The verification this send's code is for: the user's pending one when it is for this number
+   * and still running (a resend), else `fresh`, after closing any other pending one.
+   */
+  private async openVerification(
+    manager: EntityManager,
+    fresh: PhoneVerification,
+  ): Promise<{ verificationId: string; created: boolean }> {
+    const pending = await this.verifications.insertUnlessPending(manager, fresh);
+    if (!pending) return { verificationId: fresh.id, created: true };
+    const samePhone = pending.phone === fresh.phone;
+    if (samePhone && pending.expiresAt > fresh.createdAt) {
+      return { verificationId: pending.id, created: false };
+    }
+    await this.verifications.close(
+      manager,
+      pending.id,
+      samePhone ? 'expired' : 'canceled',
+      fresh.createdAt,
+    );
+    await this.verifications.insert(manager, fresh);
+    return { verificationId: fresh.id, created: true };
   }
 
   private async refusal(
