@@ -207,9 +207,13 @@ export class PhoneVerificationRepository {
    * locked: a check judges on this read, then writes only if the row is still exactly what it
    * judged (see spendAttempt and approve), which costs two statements instead of a transaction.
    */
-  findLatestSent(userId: string, phone: string): Promise<PhoneVerification | null> {
+  findLatestSent(
+    manager: EntityManager,
+    userId: string,
+    phone: string,
+  ): Promise<PhoneVerification | null> {
     return selectOne(
-      this.entityManager,
+      manager,
       `SELECT ${COLUMNS} FROM phone_verifications
         WHERE user_id = $1 AND phone = $2 AND code_hash IS NOT NULL
         ORDER BY created_at DESC
@@ -223,9 +227,13 @@ export class PhoneVerificationRepository {
    * pending with attempts left and the code that was judged. Returns the attempts left, or null
    * when the row changed since it was read (the caller judges again).
    */
-  async spendAttempt(id: string, judgedHash: Buffer): Promise<number | null> {
+  async spendAttempt(
+    manager: EntityManager,
+    id: string,
+    judgedHash: Buffer,
+  ): Promise<number | null> {
     const { rows } = await sql<{ attempts_left: number }>(
-      this.entityManager,
+      manager,
       `UPDATE phone_verifications
           SET attempts_left = attempts_left - 1,
               status = CASE WHEN attempts_left - 1 <= 0 THEN 'failed' ELSE status END

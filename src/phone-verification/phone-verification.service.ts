@@ -6,6 +6,7 @@ import { ValidationFailedError } from '../common/errors/domain-error';
 import { maskPhone } from '../common/logging/mask';
 import { AppConfig } from '../config/app-config';
 import { transactionWithLocks } from '../database/transaction-with-locks';
+import { withConnection } from '../database/with-connection';
 import { SmsDeliveryLog } from '../sms/delivery-log/sms-delivery-log';
 import { renderOtpMessage } from '../sms/otp-message';
 import { SmsGateway, SmsReceipt } from '../sms/sms-gateway';
@@ -124,7 +125,9 @@ export class PhoneVerificationService {
       ]);
     }
     const now = this.clock.now();
-    const outcome = await this.judge(userId, phone, code, now);
+    const outcome = await withConnection(this.dataSource, (manager) =>
+      this.judge(manager, userId, phone, code, now),
+    );
     switch (outcome.kind) {
       case 'approved':
         return this.view(outcome.verification);
@@ -248,6 +251,7 @@ export class PhoneVerificationService {
    * it is now. Every such change but a resend ends the verification, so the next read settles.
    */
   private async judge(
+    manager: EntityManager,
     userId: string,
     phone: string,
     code: string,
@@ -255,15 +259,18 @@ export class PhoneVerificationService {
   ): Promise<CheckOutcome> {
     let attemptsLeft = 0;
     for (let judgement = 1; judgement <= MAX_JUDGEMENTS; judgement += 1) {
-      const found = this.openForCode(await this.verifications.findLatestSent(userId, phone), now);
+      const found = this.openForCode(
+        await this.verifications.findLatestSent(manager, userId, phone),
+        now,
+      );
       if ('outcome' in found) return found.outcome;
       const { verification } = found;
       const { id, codeHash } = verification;
       attemptsLeft = verification.attemptsLeft;
       if (!otpMatches(this.config.otp.hmacSecret, id, code, codeHash)) {
-        const left = await this.verifications.spendAttempt(id, codeHash);
+        const left = await this.verifications.spendAttempt(manager, id, codeHash);
         if (left !== null) return { kind: 'wrong-code', attemptsLeft: left };
-      } else if (await this.approveAndAttach(id, codeHash, userId, phone, now)) {
+      } else if (await this.approveAndAttach(manager, id, codeHash, userId, phone, now)) {
         return {
           kind: 'approved',
           verification: { ...verification, status: 'approved', approvedAt: now },
@@ -299,16 +306,17 @@ export class PhoneVerificationService {
 
   /** Approval and the user's verified number, in one transaction: both or neither. */
   private approveAndAttach(
+    manager: EntityManager,
     id: string,
     judgedHash: Buffer,
     userId: string,
     phone: string,
     now: Date,
   ): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      if (!(await this.verifications.approve(manager, id, judgedHash, now))) return false;
+    return manager.transaction(async (transaction) => {
+      if (!(await this.verifications.approve(transaction, id, judgedHash, now))) return false;
       // the unique index on users.phone_number decides a race between two accounts: PhoneInUseError rolls back
-      await this.users.attachVerifiedPhone(manager, userId, phone, now);
+      await this.users.attachVerifiedPhone(transaction, userId, phone, now);
       return true;
     });
   }
