@@ -171,13 +171,14 @@ export class PhoneVerificationRepository {
    * are (a new secret does not reset the failure count).
    */
   async activateCode(
+    manager: EntityManager,
     id: string,
     codeHash: Buffer,
     sentAt: Date,
     expiresAt: Date,
   ): Promise<PhoneVerification | null> {
     const activated = await selectOne(
-      this.entityManager,
+      manager,
       `UPDATE phone_verifications
           SET code_hash = $2, last_sent_at = $3, expires_at = $4, send_count = send_count + 1
         WHERE id = $1 AND status = 'pending'
@@ -187,9 +188,7 @@ export class PhoneVerificationRepository {
     // Canceled while the SMS was on its way: the code stays unusable, the caller sees the row as it is.
     return (
       activated ??
-      selectOne(this.entityManager, `SELECT ${COLUMNS} FROM phone_verifications WHERE id = $1`, [
-        id,
-      ])
+      selectOne(manager, `SELECT ${COLUMNS} FROM phone_verifications WHERE id = $1`, [id])
     );
   }
 

@@ -108,10 +108,19 @@ export class PhoneVerificationService {
     }
     const codeHash = hashOtp(this.config.otp.hmacSecret, reservation.verificationId, code);
     const expiresAt = new Date(now.getTime() + this.config.otp.ttlSeconds * 1000);
-    const [verification] = await Promise.all([
-      this.verifications.activateCode(reservation.verificationId, codeHash, now, expiresAt),
-      this.deliveryLog.markSent(reservation.smsId, receipt, this.clock.now()),
-    ]);
+    const sentAt = this.clock.now();
+    // Two statements on one pooled connection: cheaper than two connections side by side.
+    const verification = await withConnection(this.dataSource, async (manager) => {
+      const activated = await this.verifications.activateCode(
+        manager,
+        reservation.verificationId,
+        codeHash,
+        now,
+        expiresAt,
+      );
+      await this.deliveryLog.markSent(manager, reservation.smsId, receipt, sentAt);
+      return activated;
+    });
     if (!verification) throw new VerificationNotFoundError();
     return this.view(verification);
   }

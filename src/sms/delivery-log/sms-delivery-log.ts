@@ -177,9 +177,9 @@ export class SmsDeliveryLog {
     return id;
   }
 
-  async markSent(id: string, receipt: SmsReceipt, at: Date): Promise<void> {
+  async markSent(manager: EntityManager, id: string, receipt: SmsReceipt, at: Date): Promise<void> {
     await sql(
-      this.entityManager,
+      manager,
       `UPDATE sms_messages
           SET status = 'sent', provider_code = $2, provider_message = $3, provider_message_id = $4, completed_at = $5
         WHERE id = $1`,
