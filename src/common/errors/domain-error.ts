@@ -11,7 +11,12 @@ export abstract class DomainError extends Error {
     readonly detail: string,
     readonly extensions: Readonly<Record<string, unknown>> = {},
   ) {
+    // An expected outcome (a wrong code, a limit), answered to the client and never debugged from
+    // a stack: capturing one was 4 % of a wrong-code check's CPU in the benchmark profile.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(detail);
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = new.target.name;
   }
 
