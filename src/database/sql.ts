@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import type { EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 const statementNames = new Map<string, string>();
 
@@ -30,19 +31,29 @@ export async function sql<Row>(
   text: string,
   params: readonly unknown[] = [],
 ): Promise<{ rows: Row[]; affected: number }> {
-  const runner = manager.queryRunner ?? manager.dataSource.createQueryRunner();
-  try {
-    const client = (await runner.connect()) as PoolClient;
-    const result = await client.query({
-      name: statementName(text),
-      text,
-      values: [...params],
-    });
-    const rows = result.rows as Row[];
-    return { rows, affected: result.rowCount ?? rows.length };
-  } finally {
-    if (!manager.queryRunner) await runner.release();
+  const query = { name: statementName(text), text, values: [...params] };
+  if (manager.queryRunner) {
+    const client = (await manager.queryRunner.connect()) as PoolClient;
+    return asResult<Row>(await client.query(query));
   }
+  // A statement of its own: a connection straight from the pool, without a TypeORM QueryRunner
+  // around it (building and releasing one costs more CPU than a short statement). A connection
+  // that broke is not queryable any more, and pg's pool drops it on release.
+  const client = await poolOf(manager).connect();
+  try {
+    return asResult<Row>(await client.query(query));
+  } finally {
+    client.release();
+  }
+}
+
+function asResult<Row>(result: QueryResult): { rows: Row[]; affected: number } {
+  const rows = result.rows as Row[];
+  return { rows, affected: result.rowCount ?? rows.length };
+}
+
+function poolOf(manager: EntityManager): Pool {
+  return (manager.connection.driver as PostgresDriver).master as Pool;
 }
 
 /** pg gives timestamptz as a Date, PGlite's adapter sometimes as text: rows read with sql() agree. */
