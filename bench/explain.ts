@@ -1,16 +1,12 @@
 import { hash } from '@node-rs/argon2';
 import type { Client } from 'pg';
 import { ARGON2_OPTIONS } from '../src/auth/passwords';
-import { benchAppEnv } from './app-env';
-import { AppProcess, assertBuilt } from './app-process';
-import { openBenchDatabase, withClient } from './database';
 import { BenchUser } from './fixtures';
 import { sendOne, Workload } from './load';
-import { QueryRecorder, RecordedQuery } from './query-recorder';
+import type { RecordedQuery } from './query-recorder';
+import { withRecordingApp } from './recording-app';
 import { table } from './report';
 import { MeWorkload, SendWorkload, SentVerification, WrongCheckWorkload } from './scenarios';
-import { readBenchSettings, runStamp } from './settings';
-import { SmsInbox } from './sms-inbox';
 import { mintAccessToken } from './tokens';
 
 /**
@@ -28,70 +24,47 @@ const HEAVY_IP = '100.64.0.1';
 const HEAVY_PHONE = '9860000001';
 
 async function main(): Promise<void> {
-  assertBuilt();
-  const settings = readBenchSettings();
   const scale = Number(process.env.EXPLAIN_SCALE ?? 1);
-  const stamp = runStamp();
-  const inbox = new SmsInbox();
-  const sparrowUrl = await inbox.start();
-  const database = await openBenchDatabase({ ...settings, stamp });
-  const appEnv = benchAppEnv({ databaseUrl: database.url, sparrowUrl, accessTtlSeconds: 3600 });
-  const recorder = new QueryRecorder(settings.workDir);
-  const app = new AppProcess({
-    name: 'explain',
-    port: settings.basePort,
-    env: { ...appEnv.env, ...recorder.env },
-    log: 'devnull',
-    workDir: settings.workDir,
-    nodeArgs: recorder.nodeArgs,
-  });
-  try {
-    await app.start();
-    await withClient(database.url, async (client) => {
-      const started = Date.now();
-      const heavy = await fill(client, scale);
-      log(`filled in ${((Date.now() - started) / 1000).toFixed(0)} s: ${await sizes(client)}`);
-      const user: BenchUser = {
-        index: 0,
-        id: heavy,
-        ip: HEAVY_IP,
-        token: mintAccessToken(appEnv.jwtSecret, heavy, appEnv.accessTtlSeconds),
-      };
-      const sent: SentVerification[] = [];
-      const oneUser = { users: [user], size: 1 };
-      const phones = { take: () => HEAVY_PHONE };
-      const requests: Array<[string, Workload]> = [
-        ['send', new SendWorkload(oneUser, phones, inbox, sent, { next: 0 })],
-        ['check (wrong code)', new WrongCheckWorkload(sent, 19)],
-        ['GET /users/me', new MeWorkload(oneUser)],
-      ];
-      await recorder.take(app);
-      const summary: string[][] = [['route', 'statement', 'execution ms', 'buffers']];
-      for (const [route, workload] of requests) {
-        await sendOne(app.url, workload);
-        for (const query of await recorder.take(app)) {
-          if (/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK)/i.test(query.text)) continue;
-          // an INSERT would replay into the row the app just wrote: its plan (without ANALYZE) only
-          const plan = await explain(client, query, !/^(INSERT|WITH)/i.test(query.text));
-          process.stdout.write(`\n== ${route}: ${query.text.slice(0, 200)}\n${plan.join('\n')}\n`);
-          summary.push([
-            route,
-            query.text.slice(0, 70),
-            /Execution Time: ([\d.]+)/.exec(plan.join('\n'))?.[1] ?? 'not run',
-            plan
-              .find((line) => line.trim().startsWith('Buffers:'))
-              ?.trim()
-              .slice(9) ?? '',
-          ]);
-        }
+  await withRecordingApp('explain', async ({ app, recorder, appEnv, inbox, client }) => {
+    const started = Date.now();
+    const heavy = await fill(client, scale);
+    log(`filled in ${((Date.now() - started) / 1000).toFixed(0)} s: ${await sizes(client)}`);
+    const user: BenchUser = {
+      index: 0,
+      id: heavy,
+      ip: HEAVY_IP,
+      token: mintAccessToken(appEnv.jwtSecret, heavy, appEnv.accessTtlSeconds),
+    };
+    const sent: SentVerification[] = [];
+    const oneUser = { users: [user], size: 1 };
+    const phones = { take: () => HEAVY_PHONE };
+    const requests: Array<[string, Workload]> = [
+      ['send', new SendWorkload(oneUser, phones, inbox, sent, { next: 0 })],
+      ['check (wrong code)', new WrongCheckWorkload(sent, 19)],
+      ['GET /users/me', new MeWorkload(oneUser)],
+    ];
+    await recorder.take(app);
+    const summary: string[][] = [['route', 'statement', 'execution ms', 'buffers']];
+    for (const [route, workload] of requests) {
+      await sendOne(app.url, workload);
+      for (const query of await recorder.take(app)) {
+        if (/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK)/i.test(query.text)) continue;
+        // an INSERT would replay into the row the app just wrote: its plan (without ANALYZE) only
+        const plan = await explain(client, query, !/^(INSERT|WITH)/i.test(query.text));
+        process.stdout.write(`\n== ${route}: ${query.text.slice(0, 200)}\n${plan.join('\n')}\n`);
+        summary.push([
+          route,
+          query.text.slice(0, 70),
+          /Execution Time: ([\d.]+)/.exec(plan.join('\n'))?.[1] ?? 'not run',
+          plan
+            .find((line) => line.trim().startsWith('Buffers:'))
+            ?.trim()
+            .slice(9) ?? '',
+        ]);
       }
-      process.stdout.write(`\n${table(summary)}\n`);
-    });
-  } finally {
-    await app.stop();
-    await inbox.stop();
-    if (database.created && !settings.keepDatabase) await database.drop();
-  }
+    }
+    process.stdout.write(`\n${table(summary)}\n`);
+  });
 }
 
 async function explain(client: Client, query: RecordedQuery, analyze: boolean): Promise<string[]> {

@@ -1,9 +1,6 @@
-import { benchAppEnv } from './app-env';
-import { AppProcess, assertBuilt } from './app-process';
-import { openBenchDatabase, withClient } from './database';
 import { PhoneNumbers, UserPool } from './fixtures';
 import { sendOne, Workload } from './load';
-import { QueryRecorder } from './query-recorder';
+import { withRecordingApp } from './recording-app';
 import { table } from './report';
 import {
   HealthWorkload,
@@ -13,8 +10,6 @@ import {
   SentVerification,
   WrongCheckWorkload,
 } from './scenarios';
-import { readBenchSettings, runStamp } from './settings';
-import { SmsInbox } from './sms-inbox';
 
 /**
  * Database round trips per request, by route: the built app runs with a recorder preloaded
@@ -27,61 +22,38 @@ import { SmsInbox } from './sms-inbox';
 const REQUESTS_PER_KIND = 10;
 
 async function main(): Promise<void> {
-  assertBuilt();
-  const settings = readBenchSettings();
-  const stamp = runStamp();
-  const inbox = new SmsInbox();
-  const sparrowUrl = await inbox.start();
-  const database = await openBenchDatabase({ ...settings, stamp });
-  const appEnv = benchAppEnv({ databaseUrl: database.url, sparrowUrl, accessTtlSeconds: 3600 });
-  const recorder = new QueryRecorder(settings.workDir);
-  const app = new AppProcess({
-    name: 'roundtrips',
-    port: settings.basePort,
-    env: { ...appEnv.env, ...recorder.env },
-    log: 'devnull',
-    workDir: settings.workDir,
-    nodeArgs: recorder.nodeArgs,
-  });
-  const recorded = async (): Promise<string[]> =>
-    (await recorder.take(app)).map((query) => query.text);
-  try {
-    await app.start();
-    await withClient(database.url, async (client) => {
-      const users = new UserPool(client, stamp, appEnv);
-      await users.ensure(100);
-      const sent: SentVerification[] = [];
-      const kinds: Array<[string, Workload]> = [
-        ['GET /health/live', new HealthWorkload()],
-        ['GET /v1/users/me', new MeWorkload(users)],
-        [
-          'POST /v1/phone-verifications',
-          new SendWorkload(users, await PhoneNumbers.after(client), inbox, sent, { next: 0 }),
-        ],
-        ['POST …/check (wrong code)', new WrongCheckWorkload(sent, appEnv.maxAttempts - 1)],
-        ['POST …/check (right code)', new RightCheckWorkload(sent)],
-      ];
-      await recorded(); // start-up queries
-      const rows: string[][] = [];
-      const details: string[] = [];
-      for (const [title, workload] of kinds) {
-        for (let i = 0; i < REQUESTS_PER_KIND; i++) await sendOne(app.url, workload);
-        const queries = await recorded();
-        rows.push([title, (queries.length / REQUESTS_PER_KIND).toFixed(1)]);
-        details.push(`\n${title}: statements per request`);
-        for (const [text, count] of tally(queries)) {
-          details.push(`  ${(count / REQUESTS_PER_KIND).toFixed(1)} × ${text.slice(0, 160)}`);
-        }
+  await withRecordingApp('roundtrips', async ({ app, recorder, appEnv, inbox, client, stamp }) => {
+    const recorded = async (): Promise<string[]> =>
+      (await recorder.take(app)).map((query) => query.text);
+    const users = new UserPool(client, stamp, appEnv);
+    await users.ensure(100);
+    const sent: SentVerification[] = [];
+    const kinds: Array<[string, Workload]> = [
+      ['GET /health/live', new HealthWorkload()],
+      ['GET /v1/users/me', new MeWorkload(users)],
+      [
+        'POST /v1/phone-verifications',
+        new SendWorkload(users, await PhoneNumbers.after(client), inbox, sent, { next: 0 }),
+      ],
+      ['POST …/check (wrong code)', new WrongCheckWorkload(sent, appEnv.maxAttempts - 1)],
+      ['POST …/check (right code)', new RightCheckWorkload(sent)],
+    ];
+    await recorded(); // start-up queries
+    const rows: string[][] = [];
+    const details: string[] = [];
+    for (const [title, workload] of kinds) {
+      for (let i = 0; i < REQUESTS_PER_KIND; i++) await sendOne(app.url, workload);
+      const queries = await recorded();
+      rows.push([title, (queries.length / REQUESTS_PER_KIND).toFixed(1)]);
+      details.push(`\n${title}: statements per request`);
+      for (const [text, count] of tally(queries)) {
+        details.push(`  ${(count / REQUESTS_PER_KIND).toFixed(1)} × ${text.slice(0, 160)}`);
       }
-      process.stdout.write(
-        `${table([['route', 'round trips / request'], ...rows])}\n${details.join('\n')}\n`,
-      );
-    });
-  } finally {
-    await app.stop();
-    await inbox.stop();
-    if (database.created && !settings.keepDatabase) await database.drop();
-  }
+    }
+    process.stdout.write(
+      `${table([['route', 'round trips / request'], ...rows])}\n${details.join('\n')}\n`,
+    );
+  });
 }
 
 function tally(texts: string[]): Array<[string, number]> {

@@ -53,10 +53,7 @@ describe('SMS gateway faults, end to end through the Sparrow adapter', () => {
     t = await createTestApp({
       realSmsGateway: true,
       env: {
-        SMS_GATEWAY: 'sparrow',
-        SPARROW_BASE_URL: sparrow.url,
-        SPARROW_TOKEN: TOKEN,
-        SPARROW_FROM: 'Example',
+        ...sparrow.appEnv(),
         SPARROW_TIMEOUT_MS: String(TIMEOUT_MS),
         OTP_MAX_SENDS_PER_PHONE_PER_HOUR: String(PER_PHONE_PER_HOUR),
         OTP_MAX_SENDS_PER_IP_PER_HOUR: '1000',

@@ -58,10 +58,7 @@ describe('Two app processes on one database and one Redis', () => {
       REDIS_URL,
       REDIS_KEY_PREFIX: redisPrefix(),
       TRUST_PROXY: 'true',
-      SMS_GATEWAY: 'sparrow',
-      SPARROW_BASE_URL: sparrow.url,
-      SPARROW_TOKEN: TOKEN,
-      SPARROW_FROM: 'Example',
+      ...sparrow.appEnv(),
       ...Object.fromEntries(Object.entries(LIMITS).map(([name, value]) => [name, String(value)])),
     };
     const started = performance.now();

@@ -15,10 +15,7 @@ describe('SMS through the real Sparrow adapter (fake Sparrow over HTTP)', () => 
     t = await createTestApp({
       realSmsGateway: true,
       env: {
-        SMS_GATEWAY: 'sparrow',
-        SPARROW_BASE_URL: sparrow.url,
-        SPARROW_TOKEN: TOKEN,
-        SPARROW_FROM: 'Example',
+        ...sparrow.appEnv(),
         SPARROW_TIMEOUT_MS: '500',
         SPARROW_CREDIT_WARN_THRESHOLD: '2000',
       },

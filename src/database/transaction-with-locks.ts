@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { PoolClient } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import { withConnection } from './with-connection';
 
 /** A transaction-level advisory lock: a namespace, and the value locked within it. */
 export interface AdvisoryLock {
@@ -30,12 +30,10 @@ export async function transactionWithLocks<T>(
     ({ namespace, value }) =>
       `pg_advisory_xact_lock(${Math.trunc(namespace)}, ${advisoryLockKey(value)})`,
   );
-  const runner = dataSource.createQueryRunner();
-  try {
-    const client = (await runner.connect()) as PoolClient;
+  return withConnection(dataSource, async (manager, client) => {
     try {
       await client.query(`BEGIN; SELECT ${keys.join(', ')}`);
-      const result = await work(runner.manager);
+      const result = await work(manager);
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -44,7 +42,5 @@ export async function transactionWithLocks<T>(
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
-  } finally {
-    await runner.release();
-  }
+  });
 }

@@ -5,6 +5,7 @@ import {
   e164,
   startVerification,
   uniquePhone,
+  verifyPhone,
   wrongCode,
 } from '../support/verification-flow';
 import { describeWithChromium, screenshot, VIEWPORTS } from './support/browser';
@@ -245,13 +246,7 @@ describeWithChromium(
         const { page, wall } = browser;
         const user = await registerUser(suite.t.url);
         const phone = uniquePhone('980');
-        await startVerification(suite.t.url, user.accessToken, phone).expect(201);
-        await checkCode(
-          suite.t.url,
-          user.accessToken,
-          phone,
-          suite.t.sms.lastCodeFor(e164(phone)),
-        ).expect(200);
+        await verifyPhone(suite.t.url, user.accessToken, phone, suite.t.sms);
 
         await wall.open();
         await wall.login(user.username, user.password);

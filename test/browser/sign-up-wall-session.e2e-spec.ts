@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { registerUser, uniqueUsername } from '../support/accounts';
-import { checkCode, e164, startVerification, uniquePhone } from '../support/verification-flow';
+import { e164, uniquePhone, verifyPhone } from '../support/verification-flow';
 import { describeWithChromium, PHONE, screenshot } from './support/browser';
 import { inPage } from './support/sign-up-wall-page';
 import { useBrowserSuite, usePage } from './support/suite';
@@ -196,13 +196,7 @@ describeWithChromium('Sign-up wall page: the session, logout and WebOTP (Chromiu
     const { page, wall } = browser;
     const user = await registerUser(suite.t.url);
     const phone = uniquePhone('981');
-    await startVerification(suite.t.url, user.accessToken, phone).expect(201);
-    await checkCode(
-      suite.t.url,
-      user.accessToken,
-      phone,
-      suite.t.sms.lastCodeFor(e164(phone)),
-    ).expect(200);
+    await verifyPhone(suite.t.url, user.accessToken, phone, suite.t.sms);
     await wall.open();
     await wall.login(user.username, user.password);
     await wall.waitForStep('verified');

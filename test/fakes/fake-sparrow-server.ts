@@ -114,6 +114,17 @@ export class FakeSparrowServer {
     return this.baseUrl;
   }
 
+  /** The app's environment for its real Sparrow adapter to talk to this server. */
+  appEnv(): Record<string, string> {
+    if (!this.token) throw new Error('FakeSparrowServer needs a token to configure the app');
+    return {
+      SMS_GATEWAY: 'sparrow',
+      SPARROW_BASE_URL: this.url,
+      SPARROW_TOKEN: this.token,
+      SPARROW_FROM: 'Example',
+    };
+  }
+
   /** TCP connections accepted so far: with keep-alive, far fewer than requests. */
   get connectionsOpened(): number {
     return this.opened;
