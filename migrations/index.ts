@@ -3,6 +3,7 @@ import { CreateUsers1795300000000 } from './1795300000000-CreateUsers';
 import { CreateAuthTables1795300060000 } from './1795300060000-CreateAuthTables';
 import { CreatePhoneVerifications1795400000000 } from './1795400000000-CreatePhoneVerifications';
 import { CreateSmsDeliveryLog1795400060000 } from './1795400060000-CreateSmsDeliveryLog';
+import { TakeSmsBudgetAtCommit1795500000000 } from './1795500000000-TakeSmsBudgetAtCommit';
 
 /**
  * Every migration, oldest first. The app and the TypeORM CLI both read this list, so a migration
@@ -13,4 +14,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CreateAuthTables1795300060000,
   CreatePhoneVerifications1795400000000,
   CreateSmsDeliveryLog1795400060000,
+  TakeSmsBudgetAtCommit1795500000000,
 ];

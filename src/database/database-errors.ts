@@ -44,12 +44,22 @@ export function isDatabaseUnavailableError(error: unknown): boolean {
   return false;
 }
 
+function driverErrorOf(error: unknown): { code?: unknown; constraint?: string } | undefined {
+  const driver =
+    (error as { driverError?: { code?: unknown; constraint?: string } } | null)?.driverError ??
+    (error as { code?: unknown; constraint?: string } | null);
+  return driver ?? undefined;
+}
+
+/** The SQLSTATE a statement failed with (from pg's error, or TypeORM's wrapping of it). */
+export function sqlStateOf(error: unknown): string | undefined {
+  const code = driverErrorOf(error)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /** The constraint or index a statement violated, when it failed with the given SQLSTATE. */
 function violatedConstraint(error: unknown, sqlState: string): string | undefined {
-  const driver =
-    (error as { driverError?: { code?: string; constraint?: string } })?.driverError ??
-    (error as { code?: string; constraint?: string });
-  return driver?.code === sqlState ? (driver.constraint ?? '') : undefined;
+  return sqlStateOf(error) === sqlState ? (driverErrorOf(error)?.constraint ?? '') : undefined;
 }
 
 /** PostgreSQL's unique_violation (23505), with the constraint or index it hit. */

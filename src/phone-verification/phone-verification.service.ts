@@ -96,7 +96,10 @@ export class PhoneVerificationService {
       this.dataSource,
       this.verifications.sendLocks(userId, phone, clientIp),
       (manager) => this.reserveSend(manager, userId, phone, clientIp, now),
-    );
+    ).catch((error: unknown) => {
+      // The day's budget is taken as the reservation commits; a refused commit rolled it all back.
+      throw this.deliveryLog.budgetRefusal(error, now) ?? error;
+    });
     const code = generateOtp(this.config.otp.length);
     let receipt: SmsReceipt;
     try {

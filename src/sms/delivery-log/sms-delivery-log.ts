@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
+import { sqlStateOf } from '../../database/database-errors';
 import { sql } from '../../database/sql';
 import type { SmsReceipt } from '../sms-gateway';
 
@@ -49,6 +50,10 @@ export interface SmsUsageQuery {
   userSince: Date;
   ipSince: Date;
 }
+
+// Shared with migration TakeSmsBudgetAtCommit's trigger function.
+const BUDGET_SETTING = 'phone_verify.sms_daily_budget';
+const BUDGET_SPENT_SQLSTATE = 'PV001';
 
 export type SmsCounter = 'toPhone' | 'byUser' | 'fromIp';
 
@@ -142,22 +147,19 @@ export class SmsDeliveryLog {
   }
 
   /**
-   * Takes one SMS from today's budget and writes its `pending` row, in one statement inside the
-   * caller's transaction (the last one before its commit, so the budget row's lock is held
-   * briefly). No row is written when the budget is spent.
+   * Writes the send's `pending` row inside the caller's transaction. Today's budget is taken
+   * when that transaction commits (the deferred trigger of migration TakeSmsBudgetAtCommit, with
+   * the budget handed over in a transaction setting), so the day's counter row is locked only
+   * while the commit runs, not for the round trips until it. Over the budget, the commit fails:
+   * map it with `budgetRefusal`.
    */
   async reserve(manager: EntityManager, reservation: SmsReservation): Promise<string> {
     const budget = this.config.sms.dailyBudget;
     if (budget === 0) throw new SmsBudgetExhaustedError(secondsUntilNextUtcDay(reservation.at));
     const id = randomUUID();
-    const { affected } = await sql(
+    await sql(
       manager,
-      `WITH budget AS (
-         INSERT INTO sms_daily_usage (day, reserved) VALUES ($8, 1)
-         ON CONFLICT (day) DO UPDATE SET reserved = sms_daily_usage.reserved + 1
-         WHERE sms_daily_usage.reserved < $9
-         RETURNING reserved
-       )
+      `WITH budget AS (SELECT set_config('${BUDGET_SETTING}', $8::text, true))
        INSERT INTO sms_messages (id, verification_id, user_id, to_phone, client_ip, provider, status, created_at)
        SELECT $1::uuid, $2::uuid, $3::uuid, $4::varchar, $5::varchar, $6::varchar, 'pending', $7::timestamptz
          FROM budget`,
@@ -169,12 +171,17 @@ export class SmsDeliveryLog {
         reservation.clientIp,
         reservation.provider,
         reservation.at,
-        utcDay(reservation.at),
-        budget,
+        String(budget),
       ],
     );
-    if (affected === 0) throw new SmsBudgetExhaustedError(secondsUntilNextUtcDay(reservation.at));
     return id;
+  }
+
+  /** SmsBudgetExhaustedError when a reservation's commit was refused by the budget, else undefined. */
+  budgetRefusal(error: unknown, at: Date): SmsBudgetExhaustedError | undefined {
+    return sqlStateOf(error) === BUDGET_SPENT_SQLSTATE
+      ? new SmsBudgetExhaustedError(secondsUntilNextUtcDay(at))
+      : undefined;
   }
 
   async markSent(manager: EntityManager, id: string, receipt: SmsReceipt, at: Date): Promise<void> {
