@@ -61,7 +61,12 @@ async function main(): Promise<void> {
   const { url: sparrowUrl } = await sparrow.start();
   const database = await openBenchDatabase({ ...settings, stamp });
   const load = { connections: settings.connections, durationSeconds: settings.durationSeconds };
-  const measure = async (url: string, pid: number, workload: Workload): Promise<FloorRow> => {
+  const measure = async (
+    route: { name: string; like: string },
+    url: string,
+    pid: number,
+    workload: Workload,
+  ): Promise<FloorRow> => {
     if (settings.warmupSeconds > 0) {
       await runLoad(workload, { urls: [url], ...load, durationSeconds: settings.warmupSeconds });
     }
@@ -69,8 +74,8 @@ async function main(): Promise<void> {
     const result = await runLoad(workload, { urls: [url], ...load });
     const cpu = cpuBetween(before, snapshotCpu([pid], database.name));
     return {
-      route: workload.name,
-      like: '',
+      route: route.name,
+      like: route.like,
       requestsPerSecond: result.requestsPerSecond,
       p50: result.latencyMs.p50,
       p99: result.latencyMs.p99,
@@ -95,11 +100,14 @@ async function main(): Promise<void> {
     });
     await app.start();
     log("app no-op (the benchmark's scenario 0)");
-    rows.push({
-      ...(await measure(app.url, app.pid, new HealthWorkload())),
-      route: 'app GET /health/live',
-      like: "the benchmark's scenario 0",
-    });
+    rows.push(
+      await measure(
+        { name: 'app GET /health/live', like: "the benchmark's scenario 0" },
+        app.url,
+        app.pid,
+        new HealthWorkload(),
+      ),
+    );
     await app.stop();
 
     const port = settings.basePort + 1;
@@ -116,10 +124,14 @@ async function main(): Promise<void> {
     await once(floorServer.stdout!, 'data');
     for (const { path, like } of FLOOR_ROUTES) {
       log(`floor ${path}: ${like}`);
-      rows.push({
-        ...(await measure(`http://127.0.0.1:${port}`, floorServer.pid!, new GetWorkload(path))),
-        like,
-      });
+      rows.push(
+        await measure(
+          { name: path, like },
+          `http://127.0.0.1:${port}`,
+          floorServer.pid!,
+          new GetWorkload(path),
+        ),
+      );
     }
   } finally {
     floorServer?.kill('SIGTERM');
