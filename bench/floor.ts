@@ -29,15 +29,13 @@ const FLOOR_ROUTES: ReadonlyArray<{ path: string; like: string }> = [
   { path: '/write-sms-write', like: 'send (write + SMS over HTTP + write)' },
 ];
 
+/** `GET <path>` on every request; the path is also the workload's name. */
 class GetWorkload implements Workload {
-  readonly name: string;
   readonly expectedStatus = 200;
   readonly ranOut = 0;
-  constructor(readonly path: string) {
-    this.name = path;
-  }
+  constructor(readonly name: string) {}
   next() {
-    return { method: 'GET' as const, path: this.path, headers: {} };
+    return { method: 'GET' as const, path: this.name, headers: {} };
   }
 }
 
@@ -121,7 +119,13 @@ async function main(): Promise<void> {
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    await once(floorServer.stdout!, 'data');
+    // "ready" on stdout; a server that dies first (no database, port taken) ends the run.
+    await Promise.race([
+      once(floorServer.stdout!, 'data'),
+      once(floorServer, 'exit').then(([code]) => {
+        throw new Error(`the floor server exited with ${String(code)} before it was ready`);
+      }),
+    ]);
     for (const { path, like } of FLOOR_ROUTES) {
       log(`floor ${path}: ${like}`);
       rows.push(
@@ -134,8 +138,10 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    floorServer?.kill('SIGTERM');
-    if (floorServer) await once(floorServer, 'exit');
+    if (floorServer && floorServer.exitCode === null) {
+      floorServer.kill('SIGTERM');
+      await once(floorServer, 'exit');
+    }
     await sparrow.stop();
     if (database.created && !settings.keepDatabase) await database.drop();
   }
