@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadAppConfig } from './src/config/app-config';
+import { loadConfiguration } from './src/configuration';
 import {
   createAppDataSource,
   dataSourceOptions,
@@ -12,7 +12,7 @@ import {
  * under DATA_DIR). Run it from the build: `typeorm -d dist/ormconfig.js`.
  */
 const extension = __filename.endsWith('.ts') ? 'ts' : 'js';
-const config = loadAppConfig(process.env);
+const config = loadConfiguration(process.env);
 
 // Migrations may run longer than a request is allowed to.
 export default createAppDataSource({

@@ -6,6 +6,7 @@ import { ProblemDetailsFilter } from './common/http/problem-details.filter';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { LoggingModule } from './common/logging/logging.module';
 import { ConfigModule } from './config/config.module';
+import { loadConfiguration } from './configuration';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { SmsModule } from './sms/sms.module';
@@ -17,7 +18,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 
 @Module({
   imports: [
-    ConfigModule,
+    ConfigModule.forRoot(loadConfiguration),
     LoggingModule,
     CommonModule,
     DatabaseModule,

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { loadAppConfig } from '../src/config/app-config';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { loadConfiguration } from '../src/configuration';
 import { dataSourceOptions } from '../src/database/data-source';
-import { sql } from '../src/database/sql';
-import { transactionWithLocks } from '../src/database/transaction-with-locks';
+import { Database } from '../src/database/database';
 import { SmsBudgetExhaustedError, SmsDeliveryLog } from '../src/sms/delivery-log/sms-delivery-log';
+import { SmsMessageRepository } from '../src/sms/delivery-log/sms-message.repository';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
 const AT = new Date('2026-11-30T10:00:00.000Z');
@@ -18,12 +20,13 @@ const DAY = '2026-11-30';
 describe('the daily SMS budget, taken at commit (real PostgreSQL)', () => {
   let database: TestDatabase;
   let dataSource: DataSource;
+  let db: Database;
   let probe: Client;
 
   const logWithBudget = (budget: number) =>
     new SmsDeliveryLog(
-      dataSource.manager,
-      loadAppConfig({ SMS_DAILY_BUDGET: String(budget), DATABASE_URL: database.url }),
+      new SmsMessageRepository(db),
+      loadConfiguration({ SMS_DAILY_BUDGET: String(budget), DATABASE_URL: database.url }),
     );
   const reservation = () => ({
     verificationId: randomUUID(),
@@ -35,11 +38,14 @@ describe('the daily SMS budget, taken at commit (real PostgreSQL)', () => {
   });
   /** One reservation in a transaction of its own, as a send makes it; refusals mapped as the service does. */
   const reserveAndCommit = (log: SmsDeliveryLog) =>
-    transactionWithLocks(dataSource, [{ namespace: 9002, value: randomUUID() }], (manager) =>
-      log.reserve(manager, reservation()),
-    ).catch((error: unknown) => {
-      throw log.budgetRefusal(error, AT) ?? error;
-    });
+    db
+      .transaction(
+        (transaction) => log.reserve(transaction, reservation()),
+        [{ namespace: 9002, value: randomUUID() }],
+      )
+      .catch((error: unknown) => {
+        throw log.budgetRefusal(error, AT) ?? error;
+      });
   const reservedToday = async () =>
     (
       await probe.query<{ reserved: number }>(
@@ -56,6 +62,7 @@ describe('the daily SMS budget, taken at commit (real PostgreSQL)', () => {
       dataSourceOptions({ url: database.url, poolSize: 12, dataDir: 'unused' }),
     );
     await dataSource.initialize();
+    db = new Database((dataSource.driver as PostgresDriver).master as Pool);
     probe = new Client({ connectionString: database.url });
     await probe.connect();
   });
@@ -69,16 +76,18 @@ describe('the daily SMS budget, taken at commit (real PostgreSQL)', () => {
   it('takes the slot as the reservation commits, not when its row is written', async () => {
     const log = logWithBudget(5);
     let inside: number | undefined;
-    await transactionWithLocks(dataSource, [{ namespace: 9002, value: 'a' }], async (manager) => {
-      await log.reserve(manager, reservation());
-      // read inside the transaction itself, which would see its own increment
-      const { rows } = await sql<{ reserved: number }>(
-        manager,
-        'SELECT reserved FROM sms_daily_usage WHERE day = $1',
-        [DAY],
-      );
-      inside = rows[0]?.reserved ?? 0;
-    });
+    await db.transaction(
+      async (transaction) => {
+        await log.reserve(transaction, reservation());
+        // read inside the transaction itself, which would see its own increment
+        const { rows } = await transaction.query<{ reserved: number }>(
+          'SELECT reserved FROM sms_daily_usage WHERE day = $1',
+          [DAY],
+        );
+        inside = rows[0]?.reserved ?? 0;
+      },
+      [{ namespace: 9002, value: 'a' }],
+    );
     expect(inside).toBe(0);
     expect(await reservedToday()).toBe(1);
     expect(await smsRows()).toBe(1);
@@ -88,10 +97,13 @@ describe('the daily SMS budget, taken at commit (real PostgreSQL)', () => {
     const log = logWithBudget(5);
     await reserveAndCommit(log); // the day's row exists from here on
     let lockedDuringTransaction: boolean | undefined;
-    await transactionWithLocks(dataSource, [{ namespace: 9002, value: 'b' }], async (manager) => {
-      await log.reserve(manager, reservation());
-      lockedDuringTransaction = await rowIsLocked(probe, DAY);
-    });
+    await db.transaction(
+      async (transaction) => {
+        await log.reserve(transaction, reservation());
+        lockedDuringTransaction = await rowIsLocked(probe, DAY);
+      },
+      [{ namespace: 9002, value: 'b' }],
+    );
     expect(lockedDuringTransaction).toBe(false);
     expect(await reservedToday()).toBe(2);
   });

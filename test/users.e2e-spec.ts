@@ -26,7 +26,7 @@ describe('Accounts: users (real PostgreSQL)', () => {
     request(t.url).delete('/v1/users/me/phone').set('authorization', `Bearer ${accessToken}`);
   /** What the phone-verification module does on a correct code: attach inside its transaction. */
   const attach = (userId: string, phone: string, at = t.clock.now()) =>
-    t.dataSource.transaction((manager) => users.attachVerifiedPhone(manager, userId, phone, at));
+    t.db.transaction((transaction) => users.attachVerifiedPhone(transaction, userId, phone, at));
 
   describe('GET /v1/users/me', () => {
     it('returns exactly the API User of the caller', async () => {
@@ -94,10 +94,10 @@ describe('Accounts: users (real PostgreSQL)', () => {
         phoneVerified: false,
         phoneVerifiedAt: null,
       });
-      expect(await users.findVerifiedOwnerId(phone)).toBeNull();
+      expect(await users.findVerifiedOwnerId(t.db, phone)).toBeNull();
 
       await attach(other.id, phone);
-      expect(await users.findVerifiedOwnerId(phone)).toBe(other.id);
+      expect(await users.findVerifiedOwnerId(t.db, phone)).toBe(other.id);
     });
 
     it('answers 204 when no number is linked', async () => {
@@ -118,14 +118,14 @@ describe('Accounts: users (real PostgreSQL)', () => {
       expect(await users.findById('00000000-0000-4000-8000-000000000000')).toBeNull();
     });
 
-    it('findVerifiedOwnerId finds the owner, also through a transaction manager', async () => {
+    it('findVerifiedOwnerId finds the owner, also inside a transaction', async () => {
       const account = await registerUser(t.url);
       const phone = uniquePhone();
-      expect(await users.findVerifiedOwnerId(phone)).toBeNull();
+      expect(await users.findVerifiedOwnerId(t.db, phone)).toBeNull();
       await attach(account.id, phone);
-      expect(await users.findVerifiedOwnerId(phone)).toBe(account.id);
-      const inside = await t.dataSource.transaction((manager) =>
-        users.findVerifiedOwnerId(phone, manager),
+      expect(await users.findVerifiedOwnerId(t.db, phone)).toBe(account.id);
+      const inside = await t.db.transaction((transaction) =>
+        users.findVerifiedOwnerId(transaction, phone),
       );
       expect(inside).toBe(account.id);
     });
@@ -144,7 +144,7 @@ describe('Accounts: users (real PostgreSQL)', () => {
         phoneNumber: null,
         phoneVerified: false,
       });
-      expect(await users.findVerifiedOwnerId(phone)).toBe(owner.id);
+      expect(await users.findVerifiedOwnerId(t.db, phone)).toBe(owner.id);
     });
 
     it('lets the owner verify their own number again', async () => {
@@ -161,8 +161,8 @@ describe('Accounts: users (real PostgreSQL)', () => {
       const second = uniquePhone();
       await attach(account.id, first);
       await attach(account.id, second);
-      expect(await users.findVerifiedOwnerId(first)).toBeNull();
-      expect(await users.findVerifiedOwnerId(second)).toBe(account.id);
+      expect(await users.findVerifiedOwnerId(t.db, first)).toBeNull();
+      expect(await users.findVerifiedOwnerId(t.db, second)).toBe(account.id);
     });
 
     it('gives a number raced for by two accounts to exactly one of them', async () => {
@@ -173,19 +173,19 @@ describe('Accounts: users (real PostgreSQL)', () => {
       const loser = outcomes.find((outcome) => outcome.status === 'rejected');
       expect((loser as PromiseRejectedResult).reason).toBeInstanceOf(PhoneInUseError);
       const winner = racers[outcomes.findIndex((outcome) => outcome.status === 'fulfilled')];
-      expect(await users.findVerifiedOwnerId(phone)).toBe(winner.id);
+      expect(await users.findVerifiedOwnerId(t.db, phone)).toBe(winner.id);
     });
 
     it('attachVerifiedPhone runs in the caller transaction: a rollback undoes it', async () => {
       const account = await registerUser(t.url);
       const phone = uniquePhone();
       await expect(
-        t.dataSource.transaction(async (manager) => {
-          await users.attachVerifiedPhone(manager, account.id, phone, t.clock.now());
+        t.db.transaction(async (transaction) => {
+          await users.attachVerifiedPhone(transaction, account.id, phone, t.clock.now());
           throw new Error('the caller fails later in its transaction');
         }),
       ).rejects.toThrow('the caller fails later');
-      expect(await users.findVerifiedOwnerId(phone)).toBeNull();
+      expect(await users.findVerifiedOwnerId(t.db, phone)).toBeNull();
     });
   });
 });

@@ -6,12 +6,12 @@ import {
   ApiValidationFailedResponse,
 } from '../common/http/api-problem-response';
 import { AuthService } from './auth.service';
-import { AuthenticatedUser, CurrentUser } from './current-user.decorator';
+import { AuthenticatedUser, CurrentUser } from '../common/auth/current-user.decorator';
 import { LoginDto } from './dto/login.dto';
 import { RefreshTokenDto } from './dto/refresh-token.dto';
 import { RegisterDto } from './dto/register.dto';
 import { RegisterResponse, TokenPairResponse } from './dto/token-responses';
-import { Public } from './public.decorator';
+import { Public } from '../common/auth/public.decorator';
 import { AUTH_RATE_LIMIT_PROBLEM, AuthRateLimit } from '../rate-limit/auth-rate-limit.guard';
 
 const INVALID_REFRESH_TOKEN_DETAIL =

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { UsersModule } from '../users/users.module';
 import { ACCESS_TOKEN_ALGORITHM, AccessTokens } from './access-tokens';
@@ -11,10 +10,10 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
-import { LoginFailure } from './login-throttle/login-failure.entity';
+import { LoginFailureRepository } from './login-throttle/login-failure.repository';
 import { LoginThrottle } from './login-throttle/login-throttle.service';
 import { PasswordHasher } from './passwords';
-import { RefreshToken } from './refresh-tokens/refresh-token.entity';
+import { RefreshTokenRepository } from './refresh-tokens/refresh-token.repository';
 import { RefreshTokensService } from './refresh-tokens/refresh-tokens.service';
 
 /**
@@ -33,14 +32,15 @@ import { RefreshTokensService } from './refresh-tokens/refresh-tokens.service';
         verifyOptions: { algorithms: [ACCESS_TOKEN_ALGORITHM] },
       }),
     }),
-    TypeOrmModule.forFeature([RefreshToken, LoginFailure]),
   ],
   controllers: [AuthController],
   providers: [
     AuthService,
     AccessTokens,
     PasswordHasher,
+    RefreshTokenRepository,
     RefreshTokensService,
+    LoginFailureRepository,
     LoginThrottle,
     JwtStrategy,
     AuthCleanupJob,

@@ -2,8 +2,8 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { UnauthenticatedError } from '../common/errors/domain-error';
-import { AuthenticatedUser } from './current-user.decorator';
-import { IS_PUBLIC_KEY } from './public.decorator';
+import { AuthenticatedUser } from '../common/auth/current-user.decorator';
+import { IS_PUBLIC_KEY } from '../common/auth/public.decorator';
 
 /** Registered globally: every route needs a valid access token unless marked `@Public()`. */
 @Injectable()

@@ -4,7 +4,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppConfig } from '../config/app-config';
 import { ACCESS_TOKEN_ALGORITHM } from './access-tokens';
-import { AuthenticatedUser } from './current-user.decorator';
+import { AuthenticatedUser } from '../common/auth/current-user.decorator';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,8 +1,9 @@
-import { ConfigurationError, DEV_JWT_SECRET, loadAppConfig } from './app-config';
+import { loadConfiguration } from '../configuration';
+import { ConfigurationError, DEV_JWT_SECRET } from './app-config';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
-    loadAppConfig(env);
+    loadConfiguration(env);
   } catch (error) {
     if (error instanceof ConfigurationError) return error.problems.map((p) => p.variable);
     throw error;
@@ -10,9 +11,9 @@ function problemsOf(env: Record<string, string>): string[] {
   return [];
 }
 
-describe('loadAppConfig', () => {
+describe('loadConfiguration', () => {
   it('gives every documented default with an empty environment', () => {
-    const config = loadAppConfig({});
+    const config = loadConfiguration({});
     expect(config.nodeEnv).toBe('development');
     expect(config.http.port).toBe(3000);
     expect(config.database.url).toBeUndefined();
@@ -45,11 +46,11 @@ describe('loadAppConfig', () => {
   });
 
   it('treats empty strings as unset', () => {
-    expect(loadAppConfig({ PORT: '', OTP_LENGTH: '  ' }).otp.length).toBe(6);
+    expect(loadConfiguration({ PORT: '', OTP_LENGTH: '  ' }).otp.length).toBe(6);
   });
 
   it('refuses OTP_LENGTH=3 and names the variable', () => {
-    expect(() => loadAppConfig({ OTP_LENGTH: '3' })).toThrow(
+    expect(() => loadConfiguration({ OTP_LENGTH: '3' })).toThrow(
       /OTP_LENGTH: must be a whole number from 4 to 10 \(got "3"\)/,
     );
   });
@@ -102,7 +103,7 @@ describe('loadAppConfig', () => {
   });
 
   it('never echoes a secret in the message', () => {
-    expect(() => loadAppConfig({ JWT_SECRET: 'short-secret-value' })).toThrow(
+    expect(() => loadConfiguration({ JWT_SECRET: 'short-secret-value' })).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining('short-secret-value') }),
     );
   });
@@ -115,19 +116,18 @@ describe('loadAppConfig', () => {
   });
 
   it('accepts only known operators', () => {
-    expect(loadAppConfig({ PHONE_ALLOWED_OPERATORS: 'ntc, smart' }).otp.allowedOperators).toEqual([
-      'NTC',
-      'SMART',
-    ]);
+    expect(
+      loadConfiguration({ PHONE_ALLOWED_OPERATORS: 'ntc, smart' }).otp.allowedOperators,
+    ).toEqual(['NTC', 'SMART']);
     expect(problemsOf({ PHONE_ALLOWED_OPERATORS: 'NTC,VODAFONE' })).toEqual([
       'PHONE_ALLOWED_OPERATORS',
     ]);
   });
 
   it('parses booleans strictly and proxy hops', () => {
-    expect(loadAppConfig({ DB_MIGRATE_ON_BOOT: 'false' }).database.migrateOnBoot).toBe(false);
-    expect(loadAppConfig({ TRUST_PROXY: 'true' }).http.trustedProxyHops).toBe(1);
-    expect(loadAppConfig({ TRUST_PROXY: '2' }).http.trustedProxyHops).toBe(2);
+    expect(loadConfiguration({ DB_MIGRATE_ON_BOOT: 'false' }).database.migrateOnBoot).toBe(false);
+    expect(loadConfiguration({ TRUST_PROXY: 'true' }).http.trustedProxyHops).toBe(1);
+    expect(loadConfiguration({ TRUST_PROXY: '2' }).http.trustedProxyHops).toBe(2);
     expect(problemsOf({ TRUST_PROXY: 'sometimes' })).toEqual(['TRUST_PROXY']);
   });
 
@@ -144,7 +144,7 @@ describe('loadAppConfig', () => {
 
   it('splits CORS origins', () => {
     expect(
-      loadAppConfig({ CORS_ORIGINS: 'https://a.example, https://b.example' }).http.corsOrigins,
+      loadConfiguration({ CORS_ORIGINS: 'https://a.example, https://b.example' }).http.corsOrigins,
     ).toEqual(['https://a.example', 'https://b.example']);
   });
 });

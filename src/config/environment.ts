@@ -16,11 +16,13 @@ import {
 } from 'class-validator';
 
 /**
- * Every environment variable the service reads, with its default. This class is the schema:
- * `parseEnvironment` fills it from `process.env`-like input and reports every bad variable at once.
+ * Every environment variable the service reads. This class is the one source for each
+ * variable's name, default (the initialiser), validation (the class-validator decorators),
+ * description and secret flag (`@Variable`): `parseEnvironment` fills it from `process.env`-like
+ * input, and docs/configuration.md is generated from it (`npm run docs:config`).
  */
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
@@ -28,6 +30,25 @@ export type NodeEnv = (typeof NODE_ENVS)[number];
 
 export const SMS_GATEWAYS = ['console', 'sparrow'] as const;
 export type SmsGatewayName = (typeof SMS_GATEWAYS)[number];
+
+/** What the generated documentation says about one variable. */
+export interface VariableDescription {
+  /** One or two sentences for an operator. */
+  readonly description: string;
+  /** Its value is never echoed in an error message or a log line. */
+  readonly secret?: boolean;
+  /** The default as the docs should state it, when the initialiser alone would mislead. */
+  readonly defaultText?: string;
+}
+
+const DESCRIPTIONS = new Map<string, VariableDescription>();
+
+/** Documents a variable of the schema; every field of `Environment` carries one. */
+function Variable(description: VariableDescription): PropertyDecorator {
+  return (_target, key) => {
+    DESCRIPTIONS.set(String(key), description);
+  };
+}
 
 /** Strings that look like booleans become booleans; anything else stays a string and fails @IsBoolean. */
 const toBoolean = ({ value }: { value: unknown }): unknown => {
@@ -42,179 +63,272 @@ const toBoolean = ({ value }: { value: unknown }): unknown => {
 const toInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
 
-const int = (min: number, max: number) => [
-  Transform(toInteger),
-  IsInt({ message: `must be a whole number from ${min} to ${max}` }),
-  Min(min, { message: `must be a whole number from ${min} to ${max}` }),
-  Max(max, { message: `must be a whole number from ${min} to ${max}` }),
-];
-
 const applyAll =
   (decorators: PropertyDecorator[]): PropertyDecorator =>
   (target, key) => {
     for (const decorator of decorators) decorator(target, key);
   };
 
-const WholeNumber = (min: number, max: number): PropertyDecorator => applyAll(int(min, max));
+const WholeNumber = (min: number, max: number): PropertyDecorator => {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return applyAll([
+    Transform(toInteger),
+    IsInt({ message }),
+    Min(min, { message }),
+    Max(max, { message }),
+  ]);
+};
 
 const Flag = (): PropertyDecorator =>
   applyAll([Transform(toBoolean), IsBoolean({ message: 'must be true or false' })]);
 
+const Secret = (): PropertyDecorator =>
+  applyAll([
+    IsOptional(),
+    IsString(),
+    MinLength(32, { message: 'must be at least 32 characters' }),
+  ]);
+
 export class Environment {
+  @Variable({
+    description:
+      'In `production`, every secret is required and the `console` SMS gateway is refused.',
+  })
   @IsIn(NODE_ENVS, { message: `must be one of ${NODE_ENVS.join(', ')}` })
   NODE_ENV: NodeEnv = 'development';
 
+  @Variable({ description: 'HTTP port.' })
   @WholeNumber(0, 65535)
   PORT = 3000;
 
+  @Variable({
+    description:
+      'Address to listen on. Behind a reverse proxy on the same machine, `127.0.0.1` keeps clients from reaching the port directly.',
+  })
   @IsString()
   @MinLength(1)
   HOST = '0.0.0.0';
 
+  @Variable({
+    description:
+      '`postgres://user:password@host:5432/db` of a PostgreSQL server. Unset: the embedded PostgreSQL (PGlite) under `DATA_DIR`, for development.',
+    secret: true,
+  })
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string = undefined;
 
+  @Variable({ description: 'Connections each instance keeps to PostgreSQL.' })
   @WholeNumber(1, 200)
   DATABASE_POOL_SIZE = 10;
 
+  @Variable({
+    description: 'Where the embedded database keeps its files (without `DATABASE_URL`).',
+  })
   @IsString()
   @MinLength(1)
   DATA_DIR = './data';
 
+  @Variable({
+    description:
+      'Apply pending migrations at start-up, under a lock so instances starting together take turns.',
+  })
   @Flag()
   DB_MIGRATE_ON_BOOT = true;
 
-  @IsOptional()
-  @IsString()
-  @MinLength(32, { message: 'must be at least 32 characters' })
+  @Variable({
+    description:
+      'Signs access tokens (HS256); at least 32 characters. Required in production; unset elsewhere, a published development value is used.',
+    secret: true,
+  })
+  @Secret()
   JWT_SECRET?: string = undefined;
 
+  @Variable({ description: 'Lifetime of an access token, in seconds.' })
   @WholeNumber(60, 86_400)
   JWT_ACCESS_TTL_SECONDS = 900;
 
+  @Variable({ description: 'Lifetime of a refresh token (a session), in seconds.' })
   @WholeNumber(300, 31_536_000)
   JWT_REFRESH_TTL_SECONDS = 2_592_000;
 
+  @Variable({
+    description: 'Failed logins per username and client IP before logins are refused for a while.',
+  })
   @WholeNumber(1, 1000)
   LOGIN_MAX_FAILURES = 10;
 
+  @Variable({ description: 'The window in which failed logins count, in seconds.' })
   @WholeNumber(1, 86_400)
   LOGIN_FAILURE_WINDOW_SECONDS = 900;
 
-  @IsOptional()
-  @IsString()
-  @MinLength(32, { message: 'must be at least 32 characters' })
+  @Variable({
+    description:
+      'Key of the HMAC under which codes are stored; at least 32 characters. Required in production.',
+    secret: true,
+  })
+  @Secret()
   OTP_HMAC_SECRET?: string = undefined;
 
+  @Variable({
+    description: '`console` logs each SMS (development only); `sparrow` sends through Sparrow SMS.',
+  })
   @IsIn(SMS_GATEWAYS, { message: `must be one of ${SMS_GATEWAYS.join(', ')}` })
   SMS_GATEWAY: SmsGatewayName = 'console';
 
+  @Variable({ description: 'Base URL of the Sparrow SMS API.' })
   @IsUrl(
     { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
     { message: 'must be an http(s) URL' },
   )
   SPARROW_BASE_URL = 'http://api.sparrowsms.com';
 
+  @Variable({
+    description: 'Sparrow API token; required with `SMS_GATEWAY=sparrow`.',
+    secret: true,
+  })
   @IsOptional()
   @IsString()
   @MinLength(1)
   SPARROW_TOKEN?: string = undefined;
 
+  @Variable({
+    description: 'Sender identity Sparrow shows; required with `SMS_GATEWAY=sparrow`.',
+  })
   @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(11, { message: 'must be at most 11 characters (Sparrow sender identity)' })
   SPARROW_FROM?: string = undefined;
 
+  @Variable({ description: 'Longest a request to Sparrow may take, in milliseconds.' })
   @WholeNumber(100, 60_000)
   SPARROW_TIMEOUT_MS = 5000;
 
+  @Variable({ description: 'A Sparrow credit balance below this is logged as a warning.' })
   @WholeNumber(0, 10_000_000)
   SPARROW_CREDIT_WARN_THRESHOLD = 100;
 
+  @Variable({ description: 'The name the SMS says the code is for.' })
   @IsString()
   @MinLength(1)
   @MaxLength(30)
   SMS_BRAND = 'Example';
 
+  @Variable({
+    description:
+      'Host of the sign-up page; adds the WebOTP line `@<domain> #<code>` so browsers can fill the code in.',
+  })
   @IsOptional()
   @Matches(
     /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(:\d{1,5})?$/i,
-    {
-      message: 'must be a bare host name such as example.com (no scheme or path)',
-    },
+    { message: 'must be a bare host name such as example.com (no scheme or path)' },
   )
   OTP_WEBOTP_DOMAIN?: string = undefined;
 
+  @Variable({
+    description: "Android app's 11-character hash; adds the SMS Retriever line to the SMS.",
+  })
   @IsOptional()
   @Matches(/^[A-Za-z0-9+/]{11}$/, { message: 'must be the 11-character Android app hash' })
   OTP_ANDROID_APP_HASH?: string = undefined;
 
+  @Variable({ description: 'Digits in a code.' })
   @WholeNumber(4, 10)
   OTP_LENGTH = 6;
 
+  @Variable({ description: 'How long a code works, in seconds.' })
   @WholeNumber(60, 86_400)
   OTP_TTL_SECONDS = 600;
 
+  @Variable({ description: 'Wrong codes allowed per verification (a resend does not reset it).' })
   @WholeNumber(1, 20)
   OTP_MAX_ATTEMPTS = 5;
 
+  @Variable({ description: 'Seconds between two codes to one number for one account.' })
   @WholeNumber(0, 3600)
   OTP_RESEND_COOLDOWN_SECONDS = 60;
 
+  @Variable({ description: 'SMS one number may receive in a rolling hour.' })
   @WholeNumber(1, 1_000_000)
   OTP_MAX_SENDS_PER_PHONE_PER_HOUR = 5;
 
+  @Variable({ description: 'SMS one account may ask for in a rolling 24 hours.' })
   @WholeNumber(1, 1_000_000)
   OTP_MAX_SENDS_PER_USER_PER_DAY = 10;
 
+  @Variable({ description: 'SMS asked for from one client IP (IPv6: one /64) in a rolling hour.' })
   @WholeNumber(1, 1_000_000)
   OTP_MAX_SENDS_PER_IP_PER_HOUR = 20;
 
+  @Variable({ description: 'SMS the whole service may send per UTC day (0 stops sending).' })
   @WholeNumber(0, 100_000_000)
   SMS_DAILY_BUDGET = 1000;
 
+  @Variable({
+    description: 'Mobile operators whose numbers are accepted, of `NTC`, `NCELL`, `SMART`, `UTL`.',
+  })
   @Matches(/^\s*[A-Za-z]+\s*(,\s*[A-Za-z]+\s*)*$/, {
     message: 'must be a comma-separated list of NTC, NCELL, SMART, UTL',
   })
   PHONE_ALLOWED_OPERATORS = 'NTC,NCELL';
 
+  @Variable({
+    description:
+      'Comma-separated origins allowed to call the API from a browser. Unset: same origin only.',
+  })
   @IsOptional()
   @IsString()
   CORS_ORIGINS?: string = undefined;
 
+  @Variable({
+    description:
+      'Take the client IP from `X-Forwarded-For`: `false`, or how many reverse proxies in front of the service append to it.',
+  })
   @Matches(/^(true|false|\d{1,2})$/i, { message: 'must be true, false or a number of proxy hops' })
   TRUST_PROXY = 'false';
 
+  @Variable({ description: 'Longest a request may take to arrive, in milliseconds.' })
   @WholeNumber(1000, 600_000)
   HTTP_REQUEST_TIMEOUT_MS = 30_000;
 
+  @Variable({
+    description:
+      '`redis://…` of a Redis shared by every instance for the per-IP request limits. Unset: counted per process.',
+    secret: true,
+  })
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL?: string = undefined;
 
-  /** Prepended to every Redis key, so several services or environments can share one Redis. */
+  @Variable({
+    description: 'Prefix of every Redis key, so several services or environments can share one.',
+  })
   @Matches(/^[A-Za-z0-9:_.-]{0,64}$/, { message: 'must be up to 64 of A-Z a-z 0-9 : _ . -' })
   REDIS_KEY_PREFIX = 'phone-verify:';
 
-  /**
-   * A Redis command slower than this is abandoned and the request goes on unthrottled. Not much
-   * lower: under a flood our own event loop lags, and a timeout then turns throttling off.
-   */
+  // Not much lower: under a flood our own event loop lags, and a timeout then turns throttling off.
+  @Variable({
+    description:
+      'A Redis command slower than this (ms) is abandoned and the request goes on unthrottled.',
+  })
   @WholeNumber(20, 10_000)
   REDIS_TIMEOUT_MS = 1000;
 
-  /**
-   * Requests to register, login and refresh (together) one client IP may make per minute, on
-   * every instance together when REDIS_URL is set. IPv6 clients count per /64.
-   */
+  @Variable({
+    description:
+      'Register, login and refresh requests (together) one client IP (IPv6: one /64) may make per minute.',
+  })
   @WholeNumber(1, 1_000_000)
   AUTH_RATE_LIMIT_PER_IP_PER_MINUTE = 60;
 
+  @Variable({ description: `Log level: ${LOG_LEVELS.join(', ')}.` })
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'info';
 
+  @Variable({
+    description: 'Verifications and delivery-log rows are deleted after this many days.',
+  })
   @WholeNumber(1, 3650)
   RETENTION_DAYS = 30;
 }
@@ -225,16 +339,31 @@ export interface ConfigProblem {
   problem: string;
 }
 
-const SECRET_VARIABLES = new Set([
-  'JWT_SECRET',
-  'OTP_HMAC_SECRET',
-  'SPARROW_TOKEN',
-  'DATABASE_URL',
-  'REDIS_URL',
-]);
+export type VariableName = Extract<keyof Environment, string>;
 
+/** One variable as the generated documentation lists it. */
+export interface DocumentedVariable extends VariableDescription {
+  readonly name: VariableName;
+  readonly default: unknown;
+}
+
+/** Every variable of the schema, in declaration order, with its default and description. */
+export function documentedVariables(): DocumentedVariable[] {
+  const defaults = new Environment() as unknown as Record<string, unknown>;
+  return Object.keys(defaults).map((name) => {
+    const description = DESCRIPTIONS.get(name);
+    if (!description) throw new Error(`Environment.${name} has no @Variable description`);
+    return { name: name as VariableName, default: defaults[name], ...description };
+  });
+}
+
+export function isSecretVariable(name: string): boolean {
+  return DESCRIPTIONS.get(name)?.secret === true;
+}
+
+/** ` (got "…")` for a problem message, or nothing for a secret. */
 export function describeValue(variable: string, value: unknown): string {
-  if (SECRET_VARIABLES.has(variable)) return '';
+  if (isSecretVariable(variable)) return '';
   const shown = String(value);
   return ` (got "${shown.length > 40 ? `${shown.slice(0, 40)}…` : shown}")`;
 }
@@ -247,9 +376,8 @@ export function parseEnvironment(raw: Record<string, string | undefined>): {
   environment: Environment;
   problems: ConfigProblem[];
 } {
-  const known = Object.keys(new Environment());
   const given: Record<string, string> = {};
-  for (const name of known) {
+  for (const name of Object.keys(new Environment())) {
     const value = raw[name];
     if (value !== undefined && value.trim() !== '') given[name] = value.trim();
   }

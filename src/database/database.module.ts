@@ -1,6 +1,10 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AppConfig } from '../config/app-config';
+import { Database } from './database';
 import {
   AppDataSourceOptions,
   createAppDataSource,
@@ -9,16 +13,16 @@ import {
 } from './data-source';
 
 /**
- * The one DataSource: PostgreSQL from DATABASE_URL, or the embedded PGlite. Entities register
- * themselves through `TypeOrmModule.forFeature` in their own modules.
+ * The one connection pool: PostgreSQL from DATABASE_URL, or the embedded PGlite. TypeORM opens
+ * it and runs the migrations; every statement at run time goes through `Database` on its pool.
  */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         ...dataSourceOptions(config.database),
-        autoLoadEntities: true,
         migrationsRun: config.database.migrateOnBoot,
         retryAttempts: 3,
         retryDelay: 1000,
@@ -38,5 +42,14 @@ import {
       },
     }),
   ],
+  providers: [
+    {
+      provide: Database,
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource) =>
+        new Database((dataSource.driver as PostgresDriver).master as Pool),
+    },
+  ],
+  exports: [Database],
 })
 export class DatabaseModule {}

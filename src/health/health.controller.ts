@@ -6,7 +6,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { Public } from '../auth/public.decorator';
+import { Public } from '../common/auth/public.decorator';
 import { ServiceUnavailableError } from '../common/errors/domain-error';
 import { SmsReadiness } from '../sms/sms-readiness';
 

@@ -1,7 +1,7 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblemResponse } from '../common/http/api-problem-response';
-import { RequireVerifiedPhone } from '../phone-verification/require-verified-phone.guard';
+import { RequireVerifiedPhone } from '../users/require-verified-phone.guard';
 
 /** An example of a route behind the sign-up wall: any module can put RequireVerifiedPhone on its own. */
 @ApiTags('members')

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { PhoneVerificationModule } from '../phone-verification/phone-verification.module';
+import { UsersModule } from '../users/users.module';
 import { MembersController } from './members.controller';
 
 @Module({
-  imports: [PhoneVerificationModule],
+  imports: [UsersModule],
   controllers: [MembersController],
 })
 export class MembersModule {}

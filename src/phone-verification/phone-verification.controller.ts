@@ -8,7 +8,7 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentUser, type AuthenticatedUser } from '../auth/current-user.decorator';
+import { CurrentUser, type AuthenticatedUser } from '../common/auth/current-user.decorator';
 import { ApiProblemResponse, VALIDATION_FAILED_DETAIL } from '../common/http/api-problem-response';
 import { ClientIp } from '../common/http/client-ip';
 import { CheckVerificationDto } from './dto/check-verification.dto';

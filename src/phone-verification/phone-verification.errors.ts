@@ -80,11 +80,3 @@ export class TooManyAttemptsError extends DomainError {
     super('Too many wrong codes. Ask for a new code to try again.', { retryAfterSeconds });
   }
 }
-
-export class PhoneNotVerifiedError extends DomainError {
-  readonly code = 'PHONE_NOT_VERIFIED';
-  readonly status = 403;
-  constructor() {
-    super('Verify your phone number to continue.');
-  }
-}

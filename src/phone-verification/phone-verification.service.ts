@@ -1,12 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
-import { ValidationFailedError } from '../common/errors/domain-error';
+import { UnauthenticatedError, ValidationFailedError } from '../common/errors/domain-error';
 import { maskPhone } from '../common/logging/mask';
 import { AppConfig } from '../config/app-config';
-import { transactionWithLocks } from '../database/transaction-with-locks';
-import { withConnection } from '../database/with-connection';
+import { Connection, Database, Queryable, Transaction } from '../database/database';
+import { foreignKeyViolationConstraint } from '../database/database-errors';
 import { SmsDeliveryLog } from '../sms/delivery-log/sms-delivery-log';
 import { renderOtpMessage } from '../sms/otp-message';
 import { SmsGateway, SmsReceipt } from '../sms/sms-gateway';
@@ -14,6 +13,7 @@ import { SmsRejectedError, SmsUnavailableError } from '../sms/sms.errors';
 import { UsersService } from '../users/users.service';
 import { PhoneInUseError } from '../users/users.errors';
 import { generateOtp, hashOtp, normaliseOtpInput, otpMatches } from './otp/otp-code';
+import { isMobileOperator, MobileOperator } from './phone-number/mobile-operators';
 import { parsePhoneNumber } from './phone-number/phone-number';
 import { PhoneVerification } from './phone-verification.entity';
 import {
@@ -69,9 +69,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class PhoneVerificationService {
   private readonly logger = new Logger(PhoneVerificationService.name);
   private readonly limits: SendLimits;
+  private readonly allowedOperators: readonly MobileOperator[];
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: Database,
     private readonly verifications: PhoneVerificationRepository,
     private readonly deliveryLog: SmsDeliveryLog,
     private readonly gateway: SmsGateway,
@@ -87,19 +88,21 @@ export class PhoneVerificationService {
       perUser: { max: otp.maxSendsPerUserPerDay, windowSeconds: DAY },
       perIp: { max: otp.maxSendsPerIpPerHour, windowSeconds: HOUR },
     };
+    this.allowedOperators = otp.allowedOperators.filter(isMobileOperator);
   }
 
   async start(userId: string, phoneInput: unknown, clientIp: string): Promise<VerificationView> {
     const phone = this.parsePhone(phoneInput);
     const now = this.clock.now();
-    const reservation = await transactionWithLocks(
-      this.dataSource,
-      this.verifications.sendLocks(userId, phone, clientIp),
-      (manager) => this.reserveSend(manager, userId, phone, clientIp, now),
-    ).catch((error: unknown) => {
-      // The day's budget is taken as the reservation commits; a refused commit rolled it all back.
-      throw this.deliveryLog.budgetRefusal(error, now) ?? error;
-    });
+    const reservation = await this.db
+      .transaction(
+        (transaction) => this.reserveSend(transaction, userId, phone, clientIp, now),
+        this.verifications.sendLocks(userId, phone, clientIp),
+      )
+      .catch((error: unknown) => {
+        // The day's budget is taken as the reservation commits; a refused commit rolled it all back.
+        throw this.deliveryLog.budgetRefusal(error, now) ?? asAccountGone(error);
+      });
     const code = generateOtp(this.config.otp.length);
     let receipt: SmsReceipt;
     try {
@@ -113,15 +116,15 @@ export class PhoneVerificationService {
     const expiresAt = new Date(now.getTime() + this.config.otp.ttlSeconds * 1000);
     const sentAt = this.clock.now();
     // Two statements on one pooled connection: cheaper than two connections side by side.
-    const verification = await withConnection(this.dataSource, async (manager) => {
+    const verification = await this.db.withConnection(async (connection) => {
       const activated = await this.verifications.activateCode(
-        manager,
+        connection,
         reservation.verificationId,
         codeHash,
         now,
         expiresAt,
       );
-      await this.deliveryLog.markSent(manager, reservation.smsId, receipt, sentAt);
+      await this.deliveryLog.markSent(connection, reservation.smsId, receipt, sentAt);
       return activated;
     });
     if (!verification) throw new VerificationNotFoundError();
@@ -137,8 +140,8 @@ export class PhoneVerificationService {
       ]);
     }
     const now = this.clock.now();
-    const outcome = await withConnection(this.dataSource, (manager) =>
-      this.judge(manager, userId, phone, code, now),
+    const outcome = await this.db.withConnection((connection) =>
+      this.judge(connection, userId, phone, code, now),
     );
     switch (outcome.kind) {
       case 'approved':
@@ -168,17 +171,17 @@ export class PhoneVerificationService {
   }
 
   private async reserveSend(
-    manager: EntityManager,
+    transaction: Transaction,
     userId: string,
     phone: string,
     clientIp: string,
     now: Date,
   ): Promise<SendReservation> {
-    const owner = await this.users.findVerifiedOwnerId(phone, manager);
+    const owner = await this.users.findVerifiedOwnerId(transaction, phone);
     if (owner === userId) throw new PhoneAlreadyVerifiedError();
     if (owner) throw new PhoneInUseError();
 
-    const usage = await this.deliveryLog.usage(manager, {
+    const usage = await this.deliveryLog.usage(transaction, {
       toPhone: phone,
       userId,
       clientIp,
@@ -187,13 +190,13 @@ export class PhoneVerificationService {
     });
     const decision = decideSend(usage, this.limits, now);
     if (!decision.allowed)
-      throw await this.refusal(manager, decision, { phone, userId, clientIp }, now);
+      throw await this.refusal(transaction, decision, { phone, userId, clientIp }, now);
 
     const { verificationId, created } = await this.openVerification(
-      manager,
+      transaction,
       this.newVerification(randomUUID(), userId, phone, clientIp, now),
     );
-    const smsId = await this.deliveryLog.reserve(manager, {
+    const smsId = await this.deliveryLog.reserve(transaction, {
       verificationId,
       userId,
       toPhone: phone,
@@ -209,27 +212,27 @@ export class PhoneVerificationService {
    * and still running (a resend), else `fresh`, after closing any other pending one.
    */
   private async openVerification(
-    manager: EntityManager,
+    transaction: Transaction,
     fresh: PhoneVerification,
   ): Promise<{ verificationId: string; created: boolean }> {
-    const pending = await this.verifications.insertUnlessPending(manager, fresh);
+    const pending = await this.verifications.insertUnlessPending(transaction, fresh);
     if (!pending) return { verificationId: fresh.id, created: true };
     const samePhone = pending.phone === fresh.phone;
     if (samePhone && pending.expiresAt > fresh.createdAt) {
       return { verificationId: pending.id, created: false };
     }
     await this.verifications.close(
-      manager,
+      transaction,
       pending.id,
       samePhone ? 'expired' : 'canceled',
       fresh.createdAt,
     );
-    await this.verifications.insert(manager, fresh);
+    await this.verifications.insert(transaction, fresh);
     return { verificationId: fresh.id, created: true };
   }
 
   private async refusal(
-    manager: EntityManager,
+    on: Queryable,
     decision: Exclude<SendDecision, { allowed: true }>,
     keys: { phone: string; userId: string; clientIp: string },
     now: Date,
@@ -243,7 +246,7 @@ export class PhoneVerificationService {
     const value = { phone: keys.phone, user: keys.userId, ip: keys.clientIp }[decision.limit];
     const since = new Date(now.getTime() - windowSeconds * 1000);
     const leavesAt = await this.deliveryLog.countedAt(
-      manager,
+      on,
       decision.counter,
       value,
       since,
@@ -263,7 +266,7 @@ export class PhoneVerificationService {
    * it is now. Every such change but a resend ends the verification, so the next read settles.
    */
   private async judge(
-    manager: EntityManager,
+    connection: Connection,
     userId: string,
     phone: string,
     code: string,
@@ -272,7 +275,7 @@ export class PhoneVerificationService {
     let attemptsLeft = 0;
     for (let judgement = 1; judgement <= MAX_JUDGEMENTS; judgement += 1) {
       const found = this.openForCode(
-        await this.verifications.findLatestSent(manager, userId, phone),
+        await this.verifications.findLatestSent(connection, userId, phone),
         now,
       );
       if ('outcome' in found) return found.outcome;
@@ -280,9 +283,9 @@ export class PhoneVerificationService {
       const { id, codeHash } = verification;
       attemptsLeft = verification.attemptsLeft;
       if (!otpMatches(this.config.otp.hmacSecret, id, code, codeHash)) {
-        const left = await this.verifications.spendAttempt(manager, id, codeHash);
+        const left = await this.verifications.spendAttempt(connection, id, codeHash);
         if (left !== null) return { kind: 'wrong-code', attemptsLeft: left };
-      } else if (await this.approveAndAttach(manager, id, codeHash, userId, phone, now)) {
+      } else if (await this.approveAndAttach(connection, id, codeHash, userId, phone, now)) {
         return {
           kind: 'approved',
           verification: { ...verification, status: 'approved', approvedAt: now },
@@ -318,14 +321,14 @@ export class PhoneVerificationService {
 
   /** Approval and the user's verified number, in one transaction: both or neither. */
   private approveAndAttach(
-    manager: EntityManager,
+    connection: Connection,
     id: string,
     judgedHash: Buffer,
     userId: string,
     phone: string,
     now: Date,
   ): Promise<boolean> {
-    return manager.transaction(async (transaction) => {
+    return connection.transaction(async (transaction) => {
       if (!(await this.verifications.approve(transaction, id, judgedHash, now))) return false;
       // the unique index on users.phone_number decides a race between two accounts: PhoneInUseError rolls back
       await this.users.attachVerifiedPhone(transaction, userId, phone, now);
@@ -353,7 +356,7 @@ export class PhoneVerificationService {
           at,
         ),
         reservation.created
-          ? this.verifications.discardUnsent(reservation.verificationId)
+          ? this.verifications.deleteUnsent(reservation.verificationId)
           : undefined,
       ]);
     } catch (releaseError) {
@@ -372,7 +375,7 @@ export class PhoneVerificationService {
   }
 
   private parsePhone(input: unknown): string {
-    const parsed = parsePhoneNumber(input, this.config.otp.allowedOperators);
+    const parsed = parsePhoneNumber(input, this.allowedOperators);
     if (!parsed.ok) throw new InvalidPhoneError(parsed.message);
     return parsed.e164;
   }
@@ -418,4 +421,11 @@ export class PhoneVerificationService {
       this.config.otp.resendCooldownSeconds,
     );
   }
+}
+
+/** A verification inserted for a user deleted in the meantime: their token is no longer good. */
+function asAccountGone(error: unknown): unknown {
+  return foreignKeyViolationConstraint(error) === 'phone_verifications_user_id_fkey'
+    ? new UnauthenticatedError('This account no longer exists.')
+    : error;
 }

@@ -1,4 +1,5 @@
-import { ConfigurationError, loadAppConfig } from '../config/app-config';
+import { ConfigurationError } from '../config/app-config';
+import { loadConfiguration } from '../configuration';
 import {
   gsm7Septets,
   isGsm7,
@@ -155,10 +156,12 @@ describe('the verification SMS', () => {
         OTP_LENGTH: '10',
         OTP_WEBOTP_DOMAIN: options.webOtpDomain,
       };
-      expect(() => loadAppConfig(env)).toThrow(ConfigurationError);
-      expect(() => loadAppConfig(env)).toThrow(/SMS_BRAND: makes the SMS 161 characters long/);
+      expect(() => loadConfiguration(env)).toThrow(ConfigurationError);
+      expect(() => loadConfiguration(env)).toThrow(/SMS_BRAND: makes the SMS 161 characters long/);
       const fits = optionsOfSize(SMS_MAX_SEPTETS, 10, base, gsm7Septets);
-      expect(() => loadAppConfig({ ...env, OTP_WEBOTP_DOMAIN: fits.webOtpDomain })).not.toThrow();
+      expect(() =>
+        loadConfiguration({ ...env, OTP_WEBOTP_DOMAIN: fits.webOtpDomain }),
+      ).not.toThrow();
     });
   });
 

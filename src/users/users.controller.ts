@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiProblemResponse } from '../common/http/api-problem-response';
 import { UnauthenticatedError } from '../common/errors/domain-error';
-import { AuthenticatedUser, CurrentUser } from '../auth/current-user.decorator';
+import { AuthenticatedUser, CurrentUser } from '../common/auth/current-user.decorator';
 import { toUserResponse, UserResponse } from './user.response';
 import { UsersService } from './users.service';
 

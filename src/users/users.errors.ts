@@ -16,3 +16,12 @@ export class PhoneInUseError extends DomainError {
     super('This phone number is already verified by another account.');
   }
 }
+
+/** The sign-up wall: the route needs a verified phone number. */
+export class PhoneNotVerifiedError extends DomainError {
+  readonly code = 'PHONE_NOT_VERIFIED';
+  readonly status = 403;
+  constructor() {
+    super('Verify your phone number to continue.');
+  }
+}

@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { User } from './user.entity';
+import { RequireVerifiedPhone } from './require-verified-phone.guard';
 import { UsersController } from './users.controller';
+import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User])],
   controllers: [UsersController],
-  providers: [UsersService],
-  exports: [UsersService],
+  providers: [UsersRepository, UsersService, RequireVerifiedPhone],
+  // the guard needs UsersService, so any module using it imports UsersModule
+  exports: [UsersService, RequireVerifiedPhone],
 })
 export class UsersModule {}

@@ -5,7 +5,9 @@ import { AppModule } from '../../src/app.module';
 import { configureApp, createHttpAdapter } from '../../src/app.setup';
 import { Clock } from '../../src/common/clock';
 import { LogDestination } from '../../src/common/logging/logging.module';
-import { AppConfig, loadAppConfig } from '../../src/config/app-config';
+import { AppConfig } from '../../src/config/app-config';
+import { loadConfiguration } from '../../src/configuration';
+import { Database } from '../../src/database/database';
 import { SmsGateway } from '../../src/sms/sms-gateway';
 import { FakeSmsGateway } from '../fakes/fake-sms-gateway';
 import { FakeClock } from './fake-clock';
@@ -36,6 +38,8 @@ export interface TestApp {
   /** The cloned PostgreSQL database; undefined for an app on the embedded database. */
   readonly database: TestDatabase | undefined;
   readonly dataSource: DataSource;
+  /** The app's own database port: for transactions in service-level tests. */
+  readonly db: Database;
   close(): Promise<void>;
 }
 
@@ -43,7 +47,7 @@ export interface TestApp {
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const ownsDatabase = !options.database;
   const database = options.database ?? (await createTestDatabase());
-  const config = loadAppConfig({
+  const config = loadConfiguration({
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
     DATABASE_POOL_SIZE: '5',
@@ -60,7 +64,7 @@ export async function createEmbeddedTestApp(
   dataDir: string,
   options: TestAppOptions = {},
 ): Promise<TestApp> {
-  const config = loadAppConfig({
+  const config = loadConfiguration({
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
@@ -109,6 +113,7 @@ async function bootTestApp(
     },
     database,
     dataSource: app.get(DataSource),
+    db: app.get(Database),
     close: async () => {
       await app.close();
       await dropDatabase?.();

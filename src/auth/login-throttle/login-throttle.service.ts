@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
+import { Database } from '../../database/database';
 import { TooManyLoginAttemptsError } from '../auth.errors';
-import { LoginFailure } from './login-failure.entity';
+import { LoginFailureRepository } from './login-failure.repository';
 import {
   LoginThrottlePolicy,
   loginRetryAfterSeconds,
@@ -12,7 +12,7 @@ import {
 } from './login-throttle.policy';
 
 // Namespace of the transaction-level advisory locks taken per username + IP.
-const ADVISORY_LOCK_CLASS = 0x4c4f47; // "LOG"
+const LOCK_LOGIN = 0x4c4f47; // "LOG"
 
 /**
  * Failed logins per (lower-cased username, client IP), counted in the database so every instance
@@ -25,7 +25,8 @@ export class LoginThrottle {
   private readonly policy: LoginThrottlePolicy;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: Database,
+    private readonly failures: LoginFailureRepository,
     private readonly clock: Clock,
     config: AppConfig,
   ) {
@@ -41,46 +42,33 @@ export class LoginThrottle {
    */
   async admit(username: string, clientIp: string): Promise<void> {
     const usernameKey = throttleUsernameKey(username);
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
-        ADVISORY_LOCK_CLASS,
-        `${usernameKey} ${clientIp}`,
-      ]);
-      const now = this.clock.now();
-      const recent = await manager
-        .createQueryBuilder(LoginFailure, 'f')
-        .select('f.failedAt')
-        .where('f.usernameKey = :usernameKey AND f.clientIp = :clientIp', { usernameKey, clientIp })
-        .andWhere('f.failedAt > :since', { since: windowStart(now, this.policy) })
-        .orderBy('f.failedAt', 'DESC')
-        .limit(this.policy.maxFailures)
-        .getMany();
-      const retryAfter = loginRetryAfterSeconds(
-        recent.map((failure) => failure.failedAt),
-        now,
-        this.policy,
-      );
-      if (retryAfter !== null) throw new TooManyLoginAttemptsError(retryAfter);
-      await manager.insert(LoginFailure, { usernameKey, clientIp, failedAt: now });
-    });
+    const lock = { namespace: LOCK_LOGIN, value: `${usernameKey} ${clientIp}` };
+    await this.db.transaction(
+      async (transaction) => {
+        const now = this.clock.now();
+        const since = windowStart(now, this.policy);
+        const recent = await this.failures.recent(
+          transaction,
+          usernameKey,
+          clientIp,
+          since,
+          this.policy.maxFailures,
+        );
+        const retryAfter = loginRetryAfterSeconds(recent, now, this.policy);
+        if (retryAfter !== null) throw new TooManyLoginAttemptsError(retryAfter);
+        await this.failures.insert(transaction, usernameKey, clientIp, now);
+      },
+      [lock],
+    );
   }
 
   /** A successful login wipes the slate for this username and IP. */
-  async succeeded(username: string, clientIp: string): Promise<void> {
-    await this.dataSource.manager.delete(LoginFailure, {
-      usernameKey: throttleUsernameKey(username),
-      clientIp,
-    });
+  succeeded(username: string, clientIp: string): Promise<void> {
+    return this.failures.deleteFor(throttleUsernameKey(username), clientIp);
   }
 
   /** Failures that left the window no longer count. */
-  async deleteExpired(now: Date): Promise<number> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .delete()
-      .from(LoginFailure)
-      .where('failed_at <= :since', { since: windowStart(now, this.policy) })
-      .execute();
-    return result.affected ?? 0;
+  deleteExpired(now: Date): Promise<number> {
+    return this.failures.deleteUpTo(windowStart(now, this.policy));
   }
 }

@@ -1,17 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
+import { Database, Queryable } from '../../database/database';
 import { InvalidRefreshTokenError } from '../auth.errors';
-import { RefreshToken } from './refresh-token.entity';
 import { generateRefreshToken, hashRefreshToken, refreshTokenExpiresAt } from './refresh-token';
-
-/** A RETURNING row: column names, as the database spells them. */
-interface FamilyRow {
-  user_id: string;
-  family_id: string;
-}
+import { RefreshTokenRepository } from './refresh-token.repository';
 
 /**
  * Single-use refresh tokens with rotation. Each decision is one conditional UPDATE, so two
@@ -21,24 +15,20 @@ interface FamilyRow {
 @Injectable()
 export class RefreshTokensService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: Database,
+    private readonly tokens: RefreshTokenRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
 
   /** A new token for the user; a new family (session) unless one is given. */
-  async issue(
-    userId: string,
-    familyId: string = randomUUID(),
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<string> {
+  async issue(userId: string, familyId: string = randomUUID(), on: Queryable = this.db) {
     const token = generateRefreshToken();
-    const now = this.clock.now();
-    await manager.insert(RefreshToken, {
+    await this.tokens.insert(on, {
       userId,
       familyId,
       tokenHash: hashRefreshToken(token),
-      expiresAt: refreshTokenExpiresAt(now, this.config.auth.refreshTtlSeconds),
+      expiresAt: refreshTokenExpiresAt(this.clock.now(), this.config.auth.refreshTtlSeconds),
     });
     return token;
   }
@@ -50,20 +40,11 @@ export class RefreshTokensService {
    */
   async rotate(token: string): Promise<{ userId: string; refreshToken: string }> {
     const tokenHash = hashRefreshToken(token);
-    const rotated = await this.dataSource.transaction(async (manager) => {
-      const now = this.clock.now();
-      const result = await manager
-        .createQueryBuilder()
-        .update(RefreshToken)
-        .set({ usedAt: now })
-        .where('token_hash = :tokenHash', { tokenHash })
-        .andWhere('used_at IS NULL AND revoked_at IS NULL AND expires_at > :now', { now })
-        .returning(['userId', 'familyId']) // property names: unknown ones are silently dropped
-        .execute();
-      const spent = (result.raw as FamilyRow[])[0];
+    const rotated = await this.db.transaction(async (transaction) => {
+      const spent = await this.tokens.spend(transaction, tokenHash, this.clock.now());
       if (!spent) return undefined;
-      const refreshToken = await this.issue(spent.user_id, spent.family_id, manager);
-      return { userId: spent.user_id, refreshToken };
+      const refreshToken = await this.issue(spent.userId, spent.familyId, transaction);
+      return { userId: spent.userId, refreshToken };
     });
     if (rotated) return rotated;
     await this.revokeFamilyIfReused(tokenHash);
@@ -77,19 +58,11 @@ export class RefreshTokensService {
    */
   async revokeSession(userId: string, token: string): Promise<void> {
     const tokenHash = hashRefreshToken(token);
-    const revoked = await this.dataSource.transaction(async (manager) => {
+    const revoked = await this.db.transaction(async (transaction) => {
       const now = this.clock.now();
-      const result = await manager
-        .createQueryBuilder()
-        .update(RefreshToken)
-        .set({ revokedAt: now })
-        .where('token_hash = :tokenHash AND user_id = :userId', { tokenHash, userId })
-        .andWhere('used_at IS NULL AND revoked_at IS NULL AND expires_at > :now', { now })
-        .returning(['familyId'])
-        .execute();
-      const token = (result.raw as Pick<FamilyRow, 'family_id'>[])[0];
-      if (!token) return false;
-      await this.revokeFamily(manager, token.family_id, now);
+      const familyId = await this.tokens.revoke(transaction, tokenHash, userId, now);
+      if (familyId === null) return false;
+      await this.tokens.revokeFamily(transaction, familyId, now);
       return true;
     });
     if (revoked) return;
@@ -98,32 +71,12 @@ export class RefreshTokensService {
   }
 
   /** Expired rows and revoked ones (their whole family is revoked too) are of no further use. */
-  async deleteStale(now: Date): Promise<number> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .delete()
-      .from(RefreshToken)
-      .where('expires_at <= :now OR revoked_at IS NOT NULL', { now })
-      .execute();
-    return result.affected ?? 0;
+  deleteStale(now: Date): Promise<number> {
+    return this.tokens.deleteStale(now);
   }
 
   private async revokeFamilyIfReused(tokenHash: string): Promise<void> {
-    const spent = await this.dataSource.manager.findOne(RefreshToken, {
-      select: { familyId: true, usedAt: true },
-      where: { tokenHash },
-    });
-    if (spent?.usedAt) {
-      await this.revokeFamily(this.dataSource.manager, spent.familyId, this.clock.now());
-    }
-  }
-
-  private async revokeFamily(manager: EntityManager, familyId: string, now: Date): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .update(RefreshToken)
-      .set({ revokedAt: now })
-      .where('family_id = :familyId AND revoked_at IS NULL', { familyId })
-      .execute();
+    const familyId = await this.tokens.familyOfSpent(tokenHash);
+    if (familyId !== null) await this.tokens.revokeFamily(this.db, familyId, this.clock.now());
   }
 }

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { UnauthenticatedError } from '../common/errors/domain-error';
+import { UnauthenticatedError } from '../errors/domain-error';
 
 /** Who the access token says is calling. Taken from the token alone: no database read. */
 export interface AuthenticatedUser {

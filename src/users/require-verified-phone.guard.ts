@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { UnauthenticatedError } from '../common/errors/domain-error';
-import type { AuthenticatedUser } from '../auth/current-user.decorator';
-import { UsersService } from '../users/users.service';
-import { PhoneNotVerifiedError } from './phone-verification.errors';
+import type { AuthenticatedUser } from '../common/auth/current-user.decorator';
+import { PhoneNotVerifiedError } from './users.errors';
+import { UsersService } from './users.service';
 
 /**
  * The sign-up wall: lets a request through only if the user's phone is verified now. Reads the
