@@ -12,8 +12,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Verifies the Bearer access token: signature with our secret, HS256 only (so `alg: none` or any
  * other algorithm is refused), expiry on real time. The user comes from `sub` alone: no database
  * read on the hot path. The secret is handed over as a KeyObject: given a string, jsonwebtoken
- * first tries to parse it as a PEM public key and throws, on every request (a quarter of the
- * CPU of an authenticated route in the benchmark profile).
+ * first tries to parse it as a PEM public key and throws, on every request (measured:
+ * docs/performance.md, Findings).
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {

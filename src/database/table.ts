@@ -26,6 +26,8 @@ const CONVERSIONS: Readonly<Record<string, Conversion>> = {
 export class Table<E extends object> {
   /** `"id", "user_id" AS "userId", …`: every column, aliased to its property. */
   readonly select: string;
+  readonly columnNames: readonly string[];
+  readonly propertyNames: readonly string[];
   private readonly byProperty: ReadonlyMap<string, ColumnShape>;
   private readonly converted: readonly ColumnShape[];
 
@@ -35,6 +37,8 @@ export class Table<E extends object> {
   ) {
     this.byProperty = new Map(columns.map((shape) => [shape.property, shape]));
     this.converted = columns.filter((shape) => shape.conversion !== 'none');
+    this.columnNames = columns.map((shape) => shape.column);
+    this.propertyNames = columns.map((shape) => shape.property);
     this.select = columns
       .map(({ column, property }) =>
         column === property ? `"${column}"` : `"${column}" AS "${property}"`,

@@ -14,6 +14,7 @@ import { ClientIp } from '../common/http/client-ip';
 import { CheckVerificationDto } from './dto/check-verification.dto';
 import { StartVerificationDto } from './dto/start-verification.dto';
 import { PhoneVerificationService } from './phone-verification.service';
+import { VerificationIdPipe } from './verification-id.pipe';
 import { VerificationView } from './verification.view';
 
 const VERIFICATION_NOT_FOUND =
@@ -134,7 +135,10 @@ export class PhoneVerificationController {
   @VERIFICATION_ID
   @ApiOkResponse({ type: VerificationView, description: 'The verification as it is now.' })
   @ApiProblemResponse(404, { VERIFICATION_NOT_FOUND })
-  get(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string): Promise<VerificationView> {
+  get(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', VerificationIdPipe) id: string,
+  ): Promise<VerificationView> {
     return this.verifications.get(user.id, id);
   }
 
@@ -147,7 +151,10 @@ export class PhoneVerificationController {
   @VERIFICATION_ID
   @ApiNoContentResponse({ description: 'Canceled (or already finished).' })
   @ApiProblemResponse(404, { VERIFICATION_NOT_FOUND })
-  cancel(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string): Promise<void> {
+  cancel(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', VerificationIdPipe) id: string,
+  ): Promise<void> {
     return this.verifications.cancel(user.id, id);
   }
 }

@@ -56,8 +56,6 @@ type CheckOutcome =
 // Reads a check may make when parallel requests keep changing the verification (see judge).
 const MAX_JUDGEMENTS = 4;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The OTP lifecycle. A send is two short steps around the gateway call: a transaction that
  * checks every limit under locks and reserves the SMS, then, once the gateway accepted it, the
@@ -158,15 +156,14 @@ export class PhoneVerificationService {
   }
 
   async get(userId: string, id: string): Promise<VerificationView> {
-    const verification = UUID.test(id) ? await this.verifications.findOwned(userId, id) : null;
+    const verification = await this.verifications.findOwned(userId, id);
     if (!verification) throw new VerificationNotFoundError();
     return this.view(verification);
   }
 
   /** Idempotent: a pending verification becomes `canceled`; others are left as they are. */
   async cancel(userId: string, id: string): Promise<void> {
-    const found =
-      UUID.test(id) && (await this.verifications.cancelOwned(userId, id, this.clock.now()));
+    const found = await this.verifications.cancelOwned(userId, id, this.clock.now());
     if (!found) throw new VerificationNotFoundError();
   }
 

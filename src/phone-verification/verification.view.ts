@@ -5,7 +5,7 @@ import {
   VerificationStatus,
 } from './phone-verification.entity';
 
-/** The `Verification` of API.md. Never carries the code or its hash. */
+/** The `Verification` of docs/api.md. Never carries the code or its hash. */
 export class VerificationView {
   @ApiProperty({ format: 'uuid', example: '0b6f1c8e-4a9e-4a7e-9d3b-2f1d7c0e9a51' })
   id!: string;

@@ -12,7 +12,7 @@ export abstract class DomainError extends Error {
     readonly extensions: Readonly<Record<string, unknown>> = {},
   ) {
     // An expected outcome (a wrong code, a limit), answered to the client and never debugged from
-    // a stack: capturing one was 4 % of a wrong-code check's CPU in the benchmark profile.
+    // a stack, whose capture costs CPU on every refusal (docs/performance.md, Findings).
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     super(detail);

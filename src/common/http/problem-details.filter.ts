@@ -37,7 +37,7 @@ const FASTIFY_DETAILS: Record<string, { field?: string; message: string }> = {
 };
 
 /**
- * The one place errors become responses: RFC 9457 problem+json, the status API.md gives, a
+ * The one place errors become responses: RFC 9457 problem+json, the status docs/api.md gives, a
  * `Retry-After` header on every 429/503 that knows its wait. Nothing internal (stack, SQL, driver
  * message) reaches the client; 5xx are logged with their cause.
  */

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 
-/** RFC 9457 problem document, as API.md shows it. */
+/** RFC 9457 problem document, as docs/api.md shows it. */
 export interface ProblemDetails {
   type: string;
   title: string;

@@ -4,7 +4,7 @@ import { MobileOperator, operatorOf } from './mobile-operators';
 
 /**
  * Parsing of the `phone` field: a Nepali mobile number typed by a person, in any of the forms
- * API.md lists, to E.164. The lexical rules are ours and strict; libphonenumber-js only ever
+ * docs/api.md lists, to E.164. The lexical rules are ours and strict; libphonenumber-js only ever
  * sees an ASCII `+977…` string we built, and only to pick the right rejection message (landline
  * or a mobile range outside our table). It is never the gate: left to itself it would accept
  * vanity letters, `ext. 5`, a `0` trunk prefix before a mobile and other scripts' digits.
