@@ -13,7 +13,7 @@ export const GSM7_ESCAPE = 0x1b;
 export const GSM7_DEFAULT_ALPHABET: readonly (string | null)[] = [
   // 0x00–0x0F (0x09 is printed as capital Ç in 23.038; small ç is not in the alphabet)
   '@', '£', '$', '¥', 'è', 'é', 'ù', 'ì', 'ò', 'Ç', '\n', 'Ø', 'ø', '\r', 'Å', 'å',
-  // 0x10–0x1F: Greek capitals (U+0394 Δ, U+03A9 Ω — not U+2206 ∆ or U+2126 Ω), 0x1B escape
+  // 0x10–0x1F: Greek capitals (U+0394, U+03A9…; not the signs U+2206, U+2126); 0x1B escape
   'Δ', '_', 'Φ', 'Γ', 'Λ', 'Ω', 'Π', 'Ψ', 'Σ', 'Θ', 'Ξ', null, 'Æ', 'æ', 'ß', 'É',
   // 0x20–0x2F: 0x24 is the currency sign ¤ ($ is 0x02)
   ' ', '!', '"', '#', '¤', '%', '&', "'", '(', ')', '*', '+', ',', '-', '.', '/',
