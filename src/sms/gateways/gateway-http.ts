@@ -163,8 +163,8 @@ export class GatewayHttp {
     const request: unknown = error.request;
     if (request === undefined || request === null) return 'never-ready';
     if (!(request instanceof ClientRequest)) return 'untracked';
-    // `socket` is typed non-null, but stays null until the agent hands one over.
-    const socket = request.socket as ClientRequest['socket'] | null;
+    // null until the agent hands the request a socket: Node writes nothing before that
+    const socket = request.socket;
     if (!socket) return 'never-ready';
     return this.ledger.history(socket);
   }

@@ -1,5 +1,4 @@
 import { HttpService } from '@nestjs/axios';
-import axios from 'axios';
 import {
   FakeSparrowServer,
   SPARROW_REFUSALS,
@@ -80,7 +79,7 @@ describe('SparrowGateway (over HTTP to a fake Sparrow)', () => {
     sparrow.reset();
     logger = new RecordingLogger();
     // an axios instance of its own per test, counting every request it makes
-    const instance = axios.create();
+    const instance = new HttpService().axiosRef.create();
     attempts = 0;
     instance.interceptors.request.use((config) => {
       attempts++;
