@@ -230,6 +230,27 @@ describe('GatewayHttp (over real sockets)', () => {
       expect(exchange).toEqual({ kind: 'unknown', reason: 'the exchange failed (ECONNRESET)' });
     });
 
+    it('a server that answers the request with a TCP reset (RST, not FIN)', async () => {
+      let received = '';
+      const server = createTcpServer((socket) => {
+        socket.on('data', (chunk) => {
+          received += chunk.toString();
+          if (received.includes('text=hello')) socket.resetAndDestroy();
+        });
+        socket.on('error', () => undefined);
+      });
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      try {
+        const { port } = server.address() as AddressInfo;
+        const exchange = await http.exchange(post(`http://127.0.0.1:${port}/send`), TIMEOUT_MS);
+        expect(received).toMatch(/^POST \/send HTTP\/1\.1/);
+        expect(exchange).toEqual({ kind: 'unknown', reason: 'the exchange failed (ECONNRESET)' });
+      } finally {
+        server.close();
+      }
+    });
+
     it.each([500, 502, 503])('HTTP %i, with its JSON kept for the adapter', async (status) => {
       gateway.respondNextWith(basicReplies.raw(status, '{"response_code":500}'));
       await expect(http.exchange(post(gateway.url), TIMEOUT_MS)).resolves.toEqual({
