@@ -4,6 +4,7 @@ import { CreateAuthTables1795300060000 } from './1795300060000-CreateAuthTables'
 import { CreatePhoneVerifications1795400000000 } from './1795400000000-CreatePhoneVerifications';
 import { CreateSmsDeliveryLog1795400060000 } from './1795400060000-CreateSmsDeliveryLog';
 import { TakeSmsBudgetAtCommit1795500000000 } from './1795500000000-TakeSmsBudgetAtCommit';
+import { RecordGatewayOutcomes1796000000000 } from './1796000000000-RecordGatewayOutcomes';
 
 /**
  * Every migration, oldest first. The app and the TypeORM CLI both read this list, so a migration
@@ -15,4 +16,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CreatePhoneVerifications1795400000000,
   CreateSmsDeliveryLog1795400060000,
   TakeSmsBudgetAtCommit1795500000000,
+  RecordGatewayOutcomes1796000000000,
 ];

@@ -1,12 +1,17 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export type SmsMessageStatus = 'pending' | 'sent' | 'failed';
+/** `pending` while the gateway is asked; `sent` and `unknown` count against the limits, `failed` not. */
+export type SmsMessageStatus = 'pending' | 'sent' | 'failed' | 'unknown';
+/** What the gateway said (API.md, "Gateway outcomes"). */
+export type SmsOutcomeKind = 'sent' | 'refused' | 'unreached' | 'unknown';
 
 /**
- * The delivery log: one row per SMS the service tried to send. Never the text or the code.
+ * The delivery log: one row per gateway attempt at an SMS. Never the text or the code.
  * `verification_id` and `user_id` carry no foreign key: a log row may outlive what it refers to.
  * A row is written `pending` before the gateway is called, so concurrent sends see it; it becomes
- * `sent` or `failed` after. Send limits count every row that is not `failed`.
+ * `sent`, `unknown` or `failed` after. Send limits count every row that is not `failed`. A
+ * failover attempt (`retry_of` set) continues a failed row of the same send and holds its budget
+ * slot (migration RecordGatewayOutcomes).
  */
 @Entity('sms_messages')
 @Index('sms_messages_to_phone_recent_idx', ['toPhone', 'createdAt'], {
@@ -17,7 +22,8 @@ export type SmsMessageStatus = 'pending' | 'sent' | 'failed';
   where: `"status" <> 'failed'`,
 })
 @Index('sms_messages_created_at_idx', ['createdAt'])
-@Check('sms_messages_status_check', `"status" IN ('pending', 'sent', 'failed')`)
+@Check('sms_messages_status_check', `"status" IN ('pending', 'sent', 'failed', 'unknown')`)
+@Check('sms_messages_outcome_check', `"outcome" IN ('sent', 'refused', 'unreached', 'unknown')`)
 export class SmsMessage {
   @PrimaryColumn('uuid', { primaryKeyConstraintName: 'sms_messages_pkey' })
   id!: string;
@@ -34,11 +40,40 @@ export class SmsMessage {
   @Column('varchar', { name: 'client_ip', length: 45, nullable: true })
   clientIp!: string | null;
 
+  /** The gateway asked: sparrow, aakash, console, or test (a test number: no gateway at all). */
   @Column('varchar', { length: 20 })
   provider!: string;
 
   @Column('varchar', { length: 10 })
   status!: SmsMessageStatus;
+
+  @Column('varchar', { length: 10, nullable: true })
+  outcome!: SmsOutcomeKind | null;
+
+  /** For a refusal: the number itself, the account, or something else about the request. */
+  @Column('varchar', { name: 'refusal_cause', length: 10, nullable: true })
+  refusalCause!: 'number' | 'account' | 'other' | null;
+
+  /** The mobile operator of `to_phone` (NTC, NCELL, SMART, UTL). */
+  @Column('varchar', { length: 10, nullable: true })
+  operator!: string | null;
+
+  /** The network the gateway says it used, when it says. */
+  @Column('varchar', { length: 20, nullable: true })
+  network!: string | null;
+
+  @Column('integer', { name: 'latency_ms', nullable: true })
+  latencyMs!: number | null;
+
+  @Column('varchar', { length: 5, nullable: true })
+  encoding!: 'gsm7' | 'ucs2' | null;
+
+  @Column('smallint', { nullable: true })
+  segments!: number | null;
+
+  /** The failed attempt of the same send this failover attempt continues. */
+  @Column('uuid', { name: 'retry_of', nullable: true })
+  retryOf!: string | null;
 
   @Column('varchar', { name: 'provider_code', length: 32, nullable: true })
   providerCode!: string | null;
