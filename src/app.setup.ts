@@ -3,8 +3,8 @@ import type { HelmetOptions } from 'helmet';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { resolveClientIp } from './common/http/client-ip';
 import { securityHeaders } from './common/http/security-headers';
+import { clientIpResolver } from './common/http/trusted-proxies';
 import {
   answerClientError,
   answerFrameworkError,
@@ -63,15 +63,12 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.enableVersioning({ type: VersioningType.URI });
 
   const helmetHeaders = securityHeaders(HELMET_OPTIONS);
+  const resolveClientIp = clientIpResolver(config.http.trustProxy);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.decorateRequest('clientIp', '');
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(helmetHeaders).header('x-request-id', request.id);
-    request.clientIp = resolveClientIp(
-      request.socket.remoteAddress,
-      request.headers['x-forwarded-for'],
-      config.http.trustedProxyHops,
-    );
+    request.clientIp = resolveClientIp(request.raw);
     done();
   });
   const server = app.getHttpServer();

@@ -18,6 +18,12 @@ describe('Accounts: login throttling (real PostgreSQL)', () => {
   const window = () => t.config.auth.loginFailureWindowSeconds;
   /** A client address no other test uses (TEST-NET-3 plus a random host). */
   const freshIp = () => `203.0.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+  /** An IPv6 /64 no other test uses (documentation prefix), and the /64 right after it. */
+  const freshIpv6Networks = () => {
+    const [site, subnet] = [randomInt(0, 0x10000), randomInt(0, 0xffff)];
+    const network = (n: number) => `2001:db8:${site.toString(16)}:${n.toString(16)}`;
+    return { network: network(subnet), next: network(subnet + 1) };
+  };
   const login = (url: string, ip: string, username: string, password: string) =>
     request(url).post('/v1/auth/login').set('x-forwarded-for', ip).send({ username, password });
   const fail = async (url: string, ip: string, username: string, times: number) => {
@@ -61,6 +67,32 @@ describe('Accounts: login throttling (real PostgreSQL)', () => {
     await login(t.url, freshIp(), account.username, account.password).expect(200);
     await login(t.url, ip, neighbour.username, 'wrong password').expect(401);
     await login(t.url, ip, neighbour.username, neighbour.password).expect(200);
+  });
+
+  it('throttles the 40 addresses of one IPv6 /64 together, and not the next /64', async () => {
+    const account = await registerUser(t.url);
+    const { network, next } = freshIpv6Networks();
+    const address = (i: number) => `${network}:${(i * 1009).toString(16)}::${(i + 1).toString(16)}`;
+    for (let i = 0; i < 10; i++) {
+      await login(t.url, address(i), account.username, 'wrong password').expect(401);
+    }
+    for (let i = 10; i < 40; i++) {
+      const refused = await login(t.url, address(i), account.username, account.password);
+      expect(refused.status).toBe(429);
+      expect(refused.body.code).toBe('TOO_MANY_LOGIN_ATTEMPTS');
+    }
+    await login(t.url, `${next}::1`, account.username, account.password).expect(200);
+  });
+
+  it('counts two spellings of one IPv6 address as one client', async () => {
+    const account = await registerUser(t.url);
+    const [, , site, subnet] = freshIpv6Networks().network.split(':');
+    const short = `2001:db8:${site}:${subnet}::1`;
+    const long = `2001:0DB8:${site.padStart(4, '0').toUpperCase()}:${subnet.padStart(4, '0')}:0:0:0:0001`;
+    await fail(t.url, short, account.username, 5);
+    await fail(t.url, long, account.username, 5);
+    await login(t.url, short, account.username, account.password).expect(429);
+    await login(t.url, long, account.username, account.password).expect(429);
   });
 
   it('allows logins again once the failures leave the window, and the wait it announces is the real one', async () => {

@@ -41,7 +41,7 @@ describe('loadConfiguration', () => {
       timeoutMs: 5000,
     });
     expect(config.http.corsOrigins).toEqual([]);
-    expect(config.http.trustedProxyHops).toBe(0);
+    expect(config.http.trustProxy).toEqual({ hops: 0 });
     expect(config.logLevel).toBe('info');
   });
 
@@ -126,9 +126,29 @@ describe('loadConfiguration', () => {
 
   it('parses booleans strictly and proxy hops', () => {
     expect(loadConfiguration({ DB_MIGRATE_ON_BOOT: 'false' }).database.migrateOnBoot).toBe(false);
-    expect(loadConfiguration({ TRUST_PROXY: 'true' }).http.trustedProxyHops).toBe(1);
-    expect(loadConfiguration({ TRUST_PROXY: '2' }).http.trustedProxyHops).toBe(2);
-    expect(problemsOf({ TRUST_PROXY: 'sometimes' })).toEqual(['TRUST_PROXY']);
+    expect(loadConfiguration({ TRUST_PROXY: 'true' }).http.trustProxy).toEqual({ hops: 1 });
+    expect(loadConfiguration({ TRUST_PROXY: '2' }).http.trustProxy).toEqual({ hops: 2 });
+    expect(loadConfiguration({ TRUST_PROXY: 'FALSE' }).http.trustProxy).toEqual({ hops: 0 });
+  });
+
+  it('takes TRUST_PROXY as a list of proxy addresses and CIDRs, IPv4 and IPv6', () => {
+    expect(
+      loadConfiguration({ TRUST_PROXY: '10.0.0.0/8, 192.0.2.7 ,2001:db8::/32,::1,loopback' }).http
+        .trustProxy,
+    ).toEqual({ proxies: ['10.0.0.0/8', '192.0.2.7', '2001:db8::/32', '::1', 'loopback'] });
+  });
+
+  it.each(['sometimes', '10.0.0.0/33', '10.0.0.0/8,proxy.example', '2001:db8::/129', ', ,', '-1'])(
+    'refuses TRUST_PROXY=%j, naming the entries that are not addresses',
+    (value) => {
+      expect(problemsOf({ TRUST_PROXY: value })).toEqual(['TRUST_PROXY']);
+    },
+  );
+
+  it('names the bad entry of a TRUST_PROXY list', () => {
+    expect(() => loadConfiguration({ TRUST_PROXY: '10.0.0.1,proxy.example' })).toThrow(
+      /TRUST_PROXY: .*\(not an address or CIDR: proxy\.example\)/,
+    );
   });
 
   it('refuses an SMS brand that would not fit one GSM-7 SMS', () => {

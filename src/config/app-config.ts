@@ -1,3 +1,4 @@
+import { parseTrustProxy, TrustProxy } from '../common/http/trusted-proxies';
 import {
   ConfigProblem,
   describeValue,
@@ -23,8 +24,8 @@ export abstract class AppConfig {
     readonly port: number;
     readonly host: string;
     readonly corsOrigins: readonly string[];
-    /** How many reverse proxies in front of us append to X-Forwarded-For (0: ignore it). */
-    readonly trustedProxyHops: number;
+    /** Who may set the client IP through X-Forwarded-For (`TRUST_PROXY`). */
+    readonly trustProxy: TrustProxy;
     readonly requestTimeoutMs: number;
   };
   abstract readonly database: {
@@ -105,7 +106,8 @@ export function loadAppConfig(
 ): AppConfig {
   const { environment: env, problems } = parseEnvironment(raw);
   const invalid = new Set(problems.map((p) => p.variable));
-  for (const check of [requiredSecrets, ...checks]) problems.push(...check(env, invalid));
+  for (const check of [requiredSecrets, trustProxyProblems, ...checks])
+    problems.push(...check(env, invalid));
   if (problems.length > 0) throw new ConfigurationError(problems);
   return deepFreeze(toAppConfig(env));
 }
@@ -150,11 +152,16 @@ export function problemWith(variable: string, problem: string, value: unknown): 
   return { variable, problem: problem + describeValue(variable, value) };
 }
 
-function proxyHops(value: string): number {
-  const lowered = value.toLowerCase();
-  if (lowered === 'true') return 1;
-  if (lowered === 'false') return 0;
-  return Number(lowered);
+function trustProxyProblems(env: Environment, invalid: ReadonlySet<string>): ConfigProblem[] {
+  if (invalid.has('TRUST_PROXY')) return [];
+  const parsed = parseTrustProxy(env.TRUST_PROXY);
+  return 'problem' in parsed ? [problemWith('TRUST_PROXY', parsed.problem, env.TRUST_PROXY)] : [];
+}
+
+function trustProxyOf(value: string): TrustProxy {
+  const parsed = parseTrustProxy(value);
+  if ('problem' in parsed) throw new Error(`TRUST_PROXY ${parsed.problem}`); // checked above
+  return parsed.trust;
 }
 
 function toAppConfig(env: Environment): AppConfig {
@@ -164,7 +171,7 @@ function toAppConfig(env: Environment): AppConfig {
       port: env.PORT,
       host: env.HOST,
       corsOrigins: splitList(env.CORS_ORIGINS),
-      trustedProxyHops: proxyHops(env.TRUST_PROXY),
+      trustProxy: trustProxyOf(env.TRUST_PROXY),
       requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
     },
     database: {

@@ -283,9 +283,10 @@ export class Environment {
 
   @Variable({
     description:
-      'Take the client IP from `X-Forwarded-For`: `false`, or how many reverse proxies in front of the service append to it.',
+      "Take the client IP from `X-Forwarded-For`: `false`; how many reverse proxies in front of the service append to it (`true` is 1); or a comma-separated list of the proxies' addresses or CIDRs (IPv4 and IPv6, e.g. `10.0.0.0/8,2001:db8::/32`), when only a request from one of them may set the client IP. A malformed or oversized header entry is ignored, never an error.",
   })
-  @Matches(/^(true|false|\d{1,2})$/i, { message: 'must be true, false or a number of proxy hops' })
+  @IsString()
+  @MaxLength(2000)
   TRUST_PROXY = 'false';
 
   @Variable({ description: 'Longest a request may take to arrive, in milliseconds.' })

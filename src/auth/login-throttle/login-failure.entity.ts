@@ -5,7 +5,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
  * deleted when it turns out right). Kept in the database so every instance counts the same.
  */
 @Entity({ name: 'login_failures' })
-// Serves "the newest failures of this username from this IP inside the window".
+// Serves "the newest failures of this username from this IP subject inside the window".
 @Index('login_failures_lookup_idx', ['usernameKey', 'clientIp', 'failedAt'])
 export class LoginFailure {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'login_failures_pkey' })
@@ -15,6 +15,7 @@ export class LoginFailure {
   @Column({ name: 'username_key', type: 'varchar', length: 64 })
   usernameKey!: string;
 
+  /** Whom the IP side counts: an IPv4 address or an IPv6 /64 (`ipLimitSubject`). */
   @Column({ name: 'client_ip', type: 'varchar', length: 64 })
   clientIp!: string;
 
