@@ -376,6 +376,45 @@ describe('Accounts: auth (real PostgreSQL)', () => {
       await expectUnauthenticated(`Bearer ${token}`);
     });
 
+    // Found in the review of issue 14: jsonwebtoken checks `exp` only when it is there, and never
+    // `iat`; a token forged with a leaked secret could live for ever.
+    it.each([
+      ['without exp', () => ({ sub: account.id, iat: nowSeconds() })],
+      ['without iat', () => ({ sub: account.id, exp: nowSeconds() + 600 })],
+      [
+        'with iat a minute in the future',
+        () => ({ sub: account.id, iat: nowSeconds() + 60, exp: nowSeconds() + 600 }),
+      ],
+      [
+        'older than JWT_ACCESS_TTL_SECONDS from its iat, whatever its exp says',
+        () => ({
+          sub: account.id,
+          iat: nowSeconds() - t.config.auth.accessTtlSeconds - 1,
+          exp: nowSeconds() + 3600,
+        }),
+      ],
+      [
+        'with iat or exp that is not a number',
+        () => ({ sub: account.id, iat: String(nowSeconds()), exp: String(nowSeconds() + 600) }),
+      ],
+    ])('refuses a token signed with the secret %s', async (_case, payload) => {
+      const token = handMadeJwt({ alg: 'HS256', typ: 'JWT' }, payload(), {
+        secret,
+        hmac: 'sha256',
+      });
+      await expectUnauthenticated(`Bearer ${token}`);
+    });
+
+    it('accepts a token until JWT_ACCESS_TTL_SECONDS after its iat', async () => {
+      const ttl = t.config.auth.accessTtlSeconds;
+      const token = handMadeJwt(
+        { alg: 'HS256', typ: 'JWT' },
+        { sub: account.id, iat: nowSeconds() - ttl + 30, exp: nowSeconds() + 30 },
+        { secret, hmac: 'sha256' },
+      );
+      await me(`Bearer ${token}`).expect(200);
+    });
+
     it('refuses a signed token whose subject is not a user id', async () => {
       const token = handMadeJwt(
         { alg: 'HS256', typ: 'JWT' },

@@ -109,10 +109,36 @@ describe('loadConfiguration', () => {
   });
 
   it('requires the Sparrow token and sender with SMS_GATEWAY=sparrow', () => {
-    expect(problemsOf({ SMS_GATEWAY: 'sparrow' }).sort()).toEqual([
-      'SPARROW_FROM',
-      'SPARROW_TOKEN',
-    ]);
+    const secret = 'x'.repeat(32);
+    expect(
+      problemsOf({ SMS_GATEWAY: 'sparrow', JWT_SECRET: secret, OTP_HMAC_SECRET: secret }).sort(),
+    ).toEqual(['SPARROW_FROM', 'SPARROW_TOKEN']);
+  });
+
+  // Found in the review of issue 14: with a real gateway and NODE_ENV unset, the service started
+  // with the development JWT secret published in this repository, and a forged token read data.
+  it('with a real gateway, whatever NODE_ENV says, refuses to start without the secrets, naming each', () => {
+    const sparrow = { SMS_GATEWAY: 'sparrow', SPARROW_TOKEN: 't', SPARROW_FROM: 'Demo' };
+    const nodeEnvs: Array<Record<string, string>> = [
+      {},
+      { NODE_ENV: 'development' },
+      { NODE_ENV: 'test' },
+    ];
+    for (const nodeEnv of nodeEnvs) {
+      expect(problemsOf({ ...sparrow, ...nodeEnv }).sort()).toEqual([
+        'JWT_SECRET',
+        'OTP_HMAC_SECRET',
+      ]);
+    }
+    expect(() => loadConfiguration(sparrow)).toThrow(
+      /JWT_SECRET: is required with a real SMS gateway \(SMS_GATEWAY=sparrow\)[^]*OTP_HMAC_SECRET: is required with a real SMS gateway/,
+    );
+    expect(problemsOf({ ...sparrow, JWT_SECRET: 'j'.repeat(32) })).toEqual(['OTP_HMAC_SECRET']);
+    expect(problemsOf({ ...sparrow, OTP_HMAC_SECRET: 'o'.repeat(32) })).toEqual(['JWT_SECRET']);
+  });
+
+  it('keeps the development secrets for the console gateway outside production', () => {
+    expect(loadConfiguration({ SMS_GATEWAY: 'console' }).auth.jwtSecret).toBe(DEV_JWT_SECRET);
   });
 
   it('accepts only known operators', () => {

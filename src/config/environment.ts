@@ -92,7 +92,7 @@ const Secret = (): PropertyDecorator =>
 export class Environment {
   @Variable({
     description:
-      'In `production`, every secret is required and the `console` SMS gateway is refused.',
+      'In `production`, every secret is required and the `console` SMS gateway is refused. With any gateway but `console`, the secrets are required whatever this says.',
   })
   @IsIn(NODE_ENVS, { message: `must be one of ${NODE_ENVS.join(', ')}` })
   NODE_ENV: NodeEnv = 'development';
@@ -138,7 +138,7 @@ export class Environment {
 
   @Variable({
     description:
-      'Signs access tokens (HS256); at least 32 characters. Required in production; unset elsewhere, a published development value is used.',
+      'Signs access tokens (HS256); at least 32 characters. Required in production and with any SMS gateway but `console`; unset otherwise (development), a published development value is used.',
     secret: true,
   })
   @Secret()
@@ -164,7 +164,7 @@ export class Environment {
 
   @Variable({
     description:
-      'Key of the HMAC under which codes are stored; at least 32 characters. Required in production.',
+      "Key of the HMAC under which codes are stored (and, derived from it, the login throttle's username keys); at least 32 characters. Required in production and with any SMS gateway but `console`.",
     secret: true,
   })
   @Secret()

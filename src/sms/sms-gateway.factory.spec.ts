@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { FakeClock } from '../../test/support/fake-clock';
+import { TEST_SECRETS } from '../../test/support/test-secrets';
 import { Clock } from '../common/clock';
 import { AppConfig, loadAppConfig } from '../config/app-config';
 import { ConsoleSmsGateway } from './console-sms.gateway';
@@ -10,6 +11,7 @@ import { SmsModule } from './sms.module';
 import { SparrowSmsGateway } from './sparrow/sparrow-sms.gateway';
 
 const SPARROW_ENV = {
+  ...TEST_SECRETS,
   SMS_GATEWAY: 'sparrow',
   SPARROW_TOKEN: 'factory-token',
   SPARROW_FROM: 'TheAlert',

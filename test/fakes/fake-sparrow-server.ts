@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { TEST_SECRETS } from '../support/test-secrets';
 
 /** Sparrow's refusal codes with the kind of message its API sends for each. */
 export const SPARROW_REFUSALS = {
@@ -114,10 +115,11 @@ export class FakeSparrowServer {
     return this.baseUrl;
   }
 
-  /** The app's environment for its real Sparrow adapter to talk to this server. */
+  /** The app's environment for its real Sparrow adapter to talk to this server (a real gateway needs the secrets). */
   appEnv(): Record<string, string> {
     if (!this.token) throw new Error('FakeSparrowServer needs a token to configure the app');
     return {
+      ...TEST_SECRETS,
       SMS_GATEWAY: 'sparrow',
       SPARROW_BASE_URL: this.url,
       SPARROW_TOKEN: this.token,

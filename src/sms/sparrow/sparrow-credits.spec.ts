@@ -1,6 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { FakeSparrowServer, sparrowReplies } from '../../../test/fakes/fake-sparrow-server';
 import { freePort } from '../../../test/support/app-process';
+import { TEST_SECRETS } from '../../../test/support/test-secrets';
 import { RecordingLogger } from '../../../test/fakes/recording-logger';
 import { FakeClock } from '../../../test/support/fake-clock';
 import { loadAppConfig } from '../../config/app-config';
@@ -15,6 +16,7 @@ describe('SparrowCredits', () => {
 
   function credits(env: Record<string, string> = {}): SparrowCredits {
     const config = loadAppConfig({
+      ...TEST_SECRETS,
       SMS_GATEWAY: 'sparrow',
       SPARROW_BASE_URL: sparrow.url,
       SPARROW_TOKEN: TOKEN,

@@ -6,6 +6,7 @@ import {
   sparrowReplies,
 } from '../../../test/fakes/fake-sparrow-server';
 import { freePort } from '../../../test/support/app-process';
+import { TEST_SECRETS } from '../../../test/support/test-secrets';
 import { RecordingLogger, serialise } from '../../../test/fakes/recording-logger';
 import { SystemClock } from '../../common/clock';
 import { loadAppConfig } from '../../config/app-config';
@@ -26,6 +27,7 @@ describe('SparrowSmsGateway (over HTTP to a fake Sparrow)', () => {
 
   function gateway(env: Record<string, string> = {}): SparrowSmsGateway {
     const config = loadAppConfig({
+      ...TEST_SECRETS,
       SMS_GATEWAY: 'sparrow',
       SPARROW_BASE_URL: sparrow.url,
       SPARROW_TOKEN: TOKEN,
