@@ -1,6 +1,10 @@
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import request from 'supertest';
 import { AuthCleanupJob } from '../src/auth/auth-cleanup.job';
+import {
+  throttleUsernameKey,
+  usernameKeySecret,
+} from '../src/auth/login-throttle/login-throttle.policy';
 import { registerUser } from './support/accounts';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -158,6 +162,23 @@ describe('Accounts: login throttling (real PostgreSQL)', () => {
     } finally {
       await second.close(); // the database is the first instance's: only the app closes
     }
+  });
+
+  it('stores for a failure no key that hashing a guess of the username can find again', async () => {
+    const typedPassword = `My password ${randomInt(0, 1e9)}`;
+    await fail(t.url, freshIp(), typedPassword, 1);
+    const bareHash = createHash('sha256').update(typedPassword.toLowerCase(), 'utf8').digest('hex');
+    const [{ n }] = await t.dataSource.query<Array<{ n: number }>>(
+      'SELECT count(*)::int AS n FROM login_failures WHERE username_key = $1',
+      [bareHash],
+    );
+    expect(n).toBe(0);
+    const keyed = throttleUsernameKey(typedPassword, usernameKeySecret(t.config.otp.hmacSecret));
+    const [{ m }] = await t.dataSource.query<Array<{ m: number }>>(
+      'SELECT count(*)::int AS m FROM login_failures WHERE username_key = $1',
+      [keyed],
+    );
+    expect(m).toBe(1);
   });
 
   it('keeps the clean-up from forgetting failures that still count', async () => {

@@ -11,7 +11,7 @@ export class LoginFailure {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'login_failures_pkey' })
   id!: string;
 
-  /** SHA-256 (hex) of the username as given at login, lower-cased: see throttleUsernameKey. */
+  /** HMAC-SHA256 (hex) of the username as given at login, lower-cased: see throttleUsernameKey. */
   @Column({ name: 'username_key', type: 'varchar', length: 64 })
   usernameKey!: string;
 

@@ -9,6 +9,7 @@ import {
   LoginThrottlePolicy,
   loginRetryAfterSeconds,
   throttleUsernameKey,
+  usernameKeySecret,
   windowStart,
 } from './login-throttle.policy';
 
@@ -24,6 +25,7 @@ const LOCK_LOGIN = 0x4c4f47; // "LOG"
 @Injectable()
 export class LoginThrottle {
   private readonly policy: LoginThrottlePolicy;
+  private readonly usernameKey: Buffer;
 
   constructor(
     private readonly db: Database,
@@ -35,6 +37,7 @@ export class LoginThrottle {
       maxFailures: config.auth.loginMaxFailures,
       windowSeconds: config.auth.loginFailureWindowSeconds,
     };
+    this.usernameKey = usernameKeySecret(config.otp.hmacSecret);
   }
 
   /**
@@ -42,7 +45,7 @@ export class LoginThrottle {
    * @throws TooManyLoginAttemptsError (the refused attempt itself is not counted)
    */
   async admit(username: string, clientIp: string): Promise<void> {
-    const usernameKey = throttleUsernameKey(username);
+    const usernameKey = throttleUsernameKey(username, this.usernameKey);
     const ipSubject = ipLimitSubject(clientIp);
     const lock = { namespace: LOCK_LOGIN, value: `${usernameKey} ${ipSubject}` };
     await this.db.transaction(
@@ -66,7 +69,10 @@ export class LoginThrottle {
 
   /** A successful login wipes the slate for this username and IP subject. */
   succeeded(username: string, clientIp: string): Promise<void> {
-    return this.failures.deleteFor(throttleUsernameKey(username), ipLimitSubject(clientIp));
+    return this.failures.deleteFor(
+      throttleUsernameKey(username, this.usernameKey),
+      ipLimitSubject(clientIp),
+    );
   }
 
   /** Failures that left the window no longer count. */
