@@ -8,14 +8,12 @@ import {
 import { HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../common/auth/public.decorator';
 import { ServiceUnavailableError } from '../common/errors/domain-error';
-import { SmsReadiness } from '../sms/sms-readiness';
 
-/** Terminus' result plus the SMS gateway detail, which is reported but never fails readiness. */
-type ReadinessReport = Omit<HealthCheckResult, 'info' | 'details'> & {
-  info?: Record<string, object | undefined>;
-  details: Record<string, object>;
-};
-
+/**
+ * Liveness and readiness, open to anyone (load balancers, orchestrators). Readiness is about this
+ * instance and its database only: it discloses nothing about the SMS gateways (their balance is an
+ * operator's business) and does not fail when a gateway does, since sends fail over on their own.
+ */
 @Public()
 @ApiTags('health')
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
@@ -23,7 +21,6 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
-    private readonly sms: SmsReadiness,
   ) {}
 
   @Get('live')
@@ -36,21 +33,14 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: 200 when the database answers, 503 otherwise' })
   @ApiOkResponse({
-    description:
-      'The database answers. With SMS_GATEWAY=sparrow, `info.sms` reports the credit balance ' +
-      '(`status: "unknown"` when Sparrow cannot be asked; that never fails readiness).',
+    description: 'The database answers. Nothing else is reported (no SMS gateway detail).',
   })
   @ApiServiceUnavailableResponse({
     description: 'problem+json, code NOT_READY, with the failing checks.',
   })
-  async ready(): Promise<ReadinessReport> {
+  async ready(): Promise<HealthCheckResult> {
     try {
-      const [result, sms] = await Promise.all([
-        this.health.check([() => this.database.pingCheck('database').withTimeout(1500)]),
-        this.sms.report(),
-      ]);
-      if (!sms) return result;
-      return { ...result, info: { ...result.info, sms }, details: { ...result.details, sms } };
+      return await this.health.check([() => this.database.pingCheck('database').withTimeout(1500)]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       throw new ServiceUnavailableError('NOT_READY', 'The database does not answer.', 5);

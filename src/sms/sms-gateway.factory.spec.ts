@@ -6,7 +6,6 @@ import { Clock } from '../common/clock';
 import { AppConfig, loadAppConfig } from '../config/app-config';
 import { ConsoleSmsGateway } from './console-sms.gateway';
 import { SmsGateway } from './sms-gateway';
-import { SmsReadiness } from './sms-readiness';
 import { SmsModule } from './sms.module';
 import { SparrowSmsGateway } from './sparrow/sparrow-sms.gateway';
 
@@ -32,19 +31,17 @@ async function compile(config: AppConfig) {
 }
 
 describe('SmsModule gateway factory', () => {
-  it('picks Sparrow for SMS_GATEWAY=sparrow, with a credit report for readiness', async () => {
+  it('picks Sparrow for SMS_GATEWAY=sparrow', async () => {
     const moduleRef = await compile(loadAppConfig(SPARROW_ENV));
     const gateway = moduleRef.get(SmsGateway);
     expect(gateway).toBeInstanceOf(SparrowSmsGateway);
     expect(gateway.provider).toBe('sparrow');
-    expect(moduleRef.get(SmsReadiness)).toBeInstanceOf(SmsReadiness);
     await moduleRef.close();
   });
 
-  it('picks the console gateway for SMS_GATEWAY=console (the default), with no credit report', async () => {
+  it('picks the console gateway for SMS_GATEWAY=console (the default)', async () => {
     const moduleRef = await compile(loadAppConfig({}));
     expect(moduleRef.get(SmsGateway)).toBeInstanceOf(ConsoleSmsGateway);
-    await expect(moduleRef.get(SmsReadiness).report()).resolves.toBeUndefined();
     await moduleRef.close();
   });
 
