@@ -37,7 +37,7 @@ describe('loadConfiguration', () => {
     });
     expect(config.sms).toMatchObject({ gateway: 'console', dailyBudget: 1000, brand: 'Example' });
     expect(config.sms.sparrow).toMatchObject({
-      baseUrl: 'http://api.sparrowsms.com',
+      baseUrl: 'https://api.sparrowsms.com',
       timeoutMs: 5000,
     });
     expect(config.http.corsOrigins).toEqual([]);

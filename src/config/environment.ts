@@ -176,12 +176,15 @@ export class Environment {
   @IsIn(SMS_GATEWAYS, { message: `must be one of ${SMS_GATEWAYS.join(', ')}` })
   SMS_GATEWAY: SmsGatewayName = 'console';
 
-  @Variable({ description: 'Base URL of the Sparrow SMS API.' })
+  @Variable({
+    description:
+      'Base URL of the Sparrow SMS API. In production it must be `https://`, or plain `http://` only to this machine (127.0.0.0/8, `::1`, `localhost`): the token and every code travel in each request.',
+  })
   @IsUrl(
     { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
     { message: 'must be an http(s) URL' },
   )
-  SPARROW_BASE_URL = 'http://api.sparrowsms.com';
+  SPARROW_BASE_URL = 'https://api.sparrowsms.com';
 
   @Variable({
     description: 'Sparrow API token; required with `SMS_GATEWAY=sparrow`.',
