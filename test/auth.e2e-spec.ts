@@ -592,10 +592,10 @@ describe('Accounts: auth (real PostgreSQL)', () => {
   it('documents every accounts route, its responses and its security in the OpenAPI document', async () => {
     const { body: doc } = await request(t.url).get('/docs-json').expect(200);
     const routes: Array<[string, string, string[], boolean]> = [
-      ['/v1/auth/register', 'post', ['201', '400', '409', '429'], false],
-      ['/v1/auth/login', 'post', ['200', '400', '401', '429'], false],
-      ['/v1/auth/refresh', 'post', ['200', '400', '401', '429'], false],
-      ['/v1/auth/logout', 'post', ['204', '400', '401'], true],
+      ['/v1/auth/register', 'post', ['201', '400', '409', '415', '429'], false],
+      ['/v1/auth/login', 'post', ['200', '400', '401', '415', '429'], false],
+      ['/v1/auth/refresh', 'post', ['200', '400', '401', '415', '429'], false],
+      ['/v1/auth/logout', 'post', ['204', '400', '401', '415'], true],
       ['/v1/users/me', 'get', ['200', '401'], true],
       ['/v1/users/me/phone', 'delete', ['204', '401'], true],
     ];
