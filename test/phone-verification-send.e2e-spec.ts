@@ -248,8 +248,8 @@ describe('POST /v1/phone-verifications (send)', () => {
 
   describe('gateway failures', () => {
     it.each([
-      ['rejected', 502, 'SMS_GATEWAY_ERROR'],
-      ['unavailable', 503, 'SMS_GATEWAY_UNAVAILABLE'],
+      ['refused', 502, 'SMS_GATEWAY_ERROR'],
+      ['unreached', 503, 'SMS_GATEWAY_UNAVAILABLE'],
     ] as const)(
       '%s → %i %s; no cooldown, no quota spent, no usable code, retry works at once',
       async (kind, status, code) => {
@@ -283,13 +283,37 @@ describe('POST /v1/phone-verifications (send)', () => {
       await startVerification(t.url, accessToken, phone, ip).expect(201);
       const firstCode = t.sms.lastCodeFor(e164(phone));
       t.clock.advance(61);
-      t.sms.failNext('unavailable');
+      t.sms.failNext('unreached');
       await startVerification(t.url, accessToken, phone, ip).expect(503);
       await startVerification(t.url, accessToken, phone, ip).expect(201);
       const secondCode = t.sms.lastCodeFor(e164(phone));
       if (secondCode !== firstCode)
         await checkCode(t.url, accessToken, phone, firstCode).expect(400);
       await checkCode(t.url, accessToken, phone, secondCode).expect(200);
+    });
+
+    it('an unknown outcome counts: 503 with Retry-After (the cooldown) and a detail saying the SMS may arrive; its code works', async () => {
+      const { accessToken } = await user();
+      const phone = uniquePhone();
+      const ip = freshIp();
+      t.sms.failNext('unknown');
+      const unknown = await startVerification(t.url, accessToken, phone, ip).expect(503);
+      expect(unknown.body).toMatchObject({
+        code: 'SMS_GATEWAY_UNAVAILABLE',
+        retryAfterSeconds: 60,
+        detail: expect.stringMatching(/may still arrive.*its code works/),
+      });
+      expect(unknown.headers['retry-after']).toBe('60');
+      // it counts: the row stays counted and the cooldown runs as after a sent SMS
+      const [row] = await t.dataSource.query(
+        'SELECT status, outcome FROM sms_messages WHERE to_phone = $1',
+        [e164(phone)],
+      );
+      expect(row).toEqual({ status: 'unknown', outcome: 'unknown' });
+      const again = await startVerification(t.url, accessToken, phone, ip).expect(429);
+      expect(again.body.code).toBe('RESEND_COOLDOWN');
+      // the SMS did arrive: its code verifies
+      await checkCode(t.url, accessToken, phone, t.sms.lastCodeFor(e164(phone))).expect(200);
     });
   });
 });
@@ -304,7 +328,7 @@ describe('the daily SMS budget', () => {
   it('answers 503 SMS_BUDGET_EXHAUSTED with Retry-After until the next UTC day, and a failed send gives its slot back', async () => {
     t.clock.set(new Date('2026-11-22T23:00:00.000Z'));
     const users = await Promise.all([1, 2, 3].map(() => registerUser(t.url)));
-    t.sms.failNext('unavailable');
+    t.sms.failNext('unreached');
     await startVerification(t.url, users[0].accessToken, uniquePhone(), {
       'x-forwarded-for': '198.51.100.1',
     }).expect(503);

@@ -5,7 +5,9 @@ import {
   LogLevel,
   NodeEnv,
   parseEnvironment,
+  SMS_GATEWAYS,
   SmsGatewayName,
+  SmsLocale,
 } from './environment';
 
 /** Secrets that only a development or test process may fall back to. */
@@ -55,17 +57,32 @@ export abstract class AppConfig {
     readonly retentionDays: number;
   };
   abstract readonly sms: {
-    readonly gateway: SmsGatewayName;
+    /** In the order a send tries them; `console` only ever alone. */
+    readonly gateways: readonly SmsGatewayName[];
+    readonly failureThreshold: number;
+    readonly openSeconds: number;
+    /** A gateway whose last credit balance is below this is tried last. */
+    readonly creditWarnThreshold: number;
     readonly dailyBudget: number;
     readonly brand: string;
     readonly webOtpDomain?: string;
     readonly androidAppHash?: string;
+    readonly defaultLocale: SmsLocale;
+    /** Overrides of the built-in texts. */
+    readonly templates: Readonly<Partial<Record<SmsLocale, string>>>;
+    /** TEST_PHONE_NUMBERS as given; the sms module parses and checks it. */
+    readonly testNumbers?: string;
+    readonly allowTestNumbersInProduction: boolean;
     readonly sparrow: {
       readonly baseUrl: string;
       readonly token?: string;
       readonly from?: string;
       readonly timeoutMs: number;
-      readonly creditWarnThreshold: number;
+    };
+    readonly aakash: {
+      readonly baseUrl: string;
+      readonly token?: string;
+      readonly timeoutMs: number;
     };
   };
   abstract readonly redisUrl: string | undefined;
@@ -105,36 +122,62 @@ export function loadAppConfig(
 ): AppConfig {
   const { environment: env, problems } = parseEnvironment(raw);
   const invalid = new Set(problems.map((p) => p.variable));
-  for (const check of [requiredSecrets, ...checks]) problems.push(...check(env, invalid));
+  for (const check of [requiredSecrets, gatewayRules, ...checks]) {
+    problems.push(...check(env, invalid));
+  }
   if (problems.length > 0) throw new ConfigurationError(problems);
   return deepFreeze(toAppConfig(env));
 }
 
 function requiredSecrets(env: Environment, invalid: ReadonlySet<string>): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const missing = (name: 'JWT_SECRET' | 'OTP_HMAC_SECRET' | 'SPARROW_TOKEN' | 'SPARROW_FROM') =>
-    !env[name] && !invalid.has(name);
-  if (env.NODE_ENV === 'production') {
-    for (const name of ['JWT_SECRET', 'OTP_HMAC_SECRET'] as const) {
-      if (missing(name)) {
-        problems.push({ variable: name, problem: 'is required when NODE_ENV=production' });
-      }
-    }
-    if (env.SMS_GATEWAY === 'console') {
-      problems.push({
+  if (env.NODE_ENV !== 'production') return [];
+  return (['JWT_SECRET', 'OTP_HMAC_SECRET'] as const)
+    .filter((name) => !env[name] && !invalid.has(name))
+    .map((name) => ({ variable: name, problem: 'is required when NODE_ENV=production' }));
+}
+
+/** SMS_GATEWAY's list, and each named gateway's credentials. */
+function gatewayRules(env: Environment, invalid: ReadonlySet<string>): ConfigProblem[] {
+  if (invalid.has('SMS_GATEWAY')) return [];
+  const names = gatewayList(env.SMS_GATEWAY);
+  const unknown = names.filter((name) => !(SMS_GATEWAYS as readonly string[]).includes(name));
+  if (unknown.length > 0 || new Set(names).size !== names.length) {
+    return [
+      problemWith(
+        'SMS_GATEWAY',
+        `must name each of ${SMS_GATEWAYS.join(', ')} at most once`,
+        env.SMS_GATEWAY,
+      ),
+    ];
+  }
+  if (names.includes('console') && names.length > 1) {
+    return [{ variable: 'SMS_GATEWAY', problem: 'names "console", which only works alone' }];
+  }
+  if (names.includes('console') && env.NODE_ENV === 'production') {
+    return [
+      {
         variable: 'SMS_GATEWAY',
-        problem: 'must be "sparrow" when NODE_ENV=production (the console gateway only logs codes)',
-      });
-    }
+        problem:
+          'must name real gateways (sparrow, aakash) when NODE_ENV=production (the console gateway only logs codes)',
+      },
+    ];
   }
-  if (env.SMS_GATEWAY === 'sparrow') {
-    for (const name of ['SPARROW_TOKEN', 'SPARROW_FROM'] as const) {
-      if (missing(name)) {
-        problems.push({ variable: name, problem: 'is required when SMS_GATEWAY=sparrow' });
-      }
-    }
-  }
-  return problems;
+  const required: Record<string, readonly ('SPARROW_TOKEN' | 'SPARROW_FROM' | 'AAKASH_TOKEN')[]> = {
+    sparrow: ['SPARROW_TOKEN', 'SPARROW_FROM'],
+    aakash: ['AAKASH_TOKEN'],
+  };
+  return names.flatMap((gateway) =>
+    (required[gateway] ?? [])
+      .filter((name) => !env[name] && !invalid.has(name))
+      .map((name) => ({
+        variable: name,
+        problem: `is required when SMS_GATEWAY names ${gateway}`,
+      })),
+  );
+}
+
+function gatewayList(value: string): string[] {
+  return splitList(value).map((name) => name.toLowerCase());
 }
 
 /** `a, b,,c` → `['a', 'b', 'c']`. */
@@ -193,17 +236,28 @@ function toAppConfig(env: Environment): AppConfig {
       retentionDays: env.RETENTION_DAYS,
     },
     sms: {
-      gateway: env.SMS_GATEWAY,
+      gateways: gatewayList(env.SMS_GATEWAY) as SmsGatewayName[], // checked by gatewayRules
+      failureThreshold: env.SMS_GATEWAY_FAILURE_THRESHOLD,
+      openSeconds: env.SMS_GATEWAY_OPEN_SECONDS,
+      creditWarnThreshold: env.SPARROW_CREDIT_WARN_THRESHOLD,
       dailyBudget: env.SMS_DAILY_BUDGET,
       brand: env.SMS_BRAND,
       webOtpDomain: env.OTP_WEBOTP_DOMAIN,
       androidAppHash: env.OTP_ANDROID_APP_HASH,
+      defaultLocale: env.SMS_DEFAULT_LOCALE,
+      templates: { en: env.SMS_TEMPLATE_EN, ne: env.SMS_TEMPLATE_NE },
+      testNumbers: env.TEST_PHONE_NUMBERS,
+      allowTestNumbersInProduction: env.ALLOW_TEST_PHONE_NUMBERS_IN_PRODUCTION,
       sparrow: {
         baseUrl: env.SPARROW_BASE_URL.replace(/\/+$/, ''),
         token: env.SPARROW_TOKEN,
         from: env.SPARROW_FROM,
         timeoutMs: env.SPARROW_TIMEOUT_MS,
-        creditWarnThreshold: env.SPARROW_CREDIT_WARN_THRESHOLD,
+      },
+      aakash: {
+        baseUrl: env.AAKASH_BASE_URL.replace(/\/+$/, ''),
+        token: env.AAKASH_TOKEN,
+        timeoutMs: env.AAKASH_TIMEOUT_MS,
       },
     },
     redisUrl: env.REDIS_URL,

@@ -4,8 +4,8 @@ import { DomainError } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
 import { sqlStateOf } from '../../database/database-errors';
 import type { Queryable, Transaction } from '../../database/database';
-import type { SmsReceipt } from '../sms-gateway';
-import { SmsCountKey, SmsMessageRepository } from './sms-message.repository';
+import type { SmsOutcome } from '../gateways/sms-gateway';
+import { SmsAttemptRow, SmsCountKey, SmsMessageRepository } from './sms-message.repository';
 
 export class SmsBudgetExhaustedError extends DomainError {
   readonly code = 'SMS_BUDGET_EXHAUSTED';
@@ -22,7 +22,19 @@ export interface SmsReservation {
   userId: string;
   toPhone: string;
   clientIp: string;
+  /** The gateway the send will try first. */
   provider: string;
+  operator: string;
+  encoding: 'gsm7' | 'ucs2';
+  segments: number;
+  at: Date;
+}
+
+/** One gateway attempt at a send, for the log. */
+export interface SmsAttempt {
+  gateway: string;
+  outcome: SmsOutcome;
+  latencyMs: number;
   at: Date;
 }
 
@@ -68,10 +80,11 @@ const BUDGET_SPENT_SQLSTATE = 'PV001';
 @Injectable()
 export class SmsDeliveryLog {
   /**
-   * The longest a reserved send can stay in flight: two tries at the gateway timeout, plus room
-   * for storing the outcome. A row still `pending` after that belongs to a request that died
-   * (the database went away mid-send): it keeps counting against quotas and the budget, since
-   * the SMS may have gone out, but no longer holds the user back with a cooldown.
+   * The longest a reserved send can stay in flight: one try at each configured gateway's
+   * timeout, plus room for storing the outcome. A row still `pending` after that belongs to a
+   * request that died (the database went away mid-send): it keeps counting against quotas and
+   * the budget, since the SMS may have gone out, but no longer holds the user back with a
+   * cooldown.
    */
   readonly pendingSettlesWithinMs: number;
 
@@ -79,7 +92,13 @@ export class SmsDeliveryLog {
     private readonly messages: SmsMessageRepository,
     private readonly config: AppConfig,
   ) {
-    this.pendingSettlesWithinMs = 2 * config.sms.sparrow.timeoutMs + 5000;
+    const { gateways, sparrow, aakash } = config.sms;
+    const timeouts: Record<string, number> = {
+      sparrow: sparrow.timeoutMs,
+      aakash: aakash.timeoutMs,
+    };
+    this.pendingSettlesWithinMs =
+      gateways.reduce((sum, gateway) => sum + (timeouts[gateway] ?? 0), 0) + 5000;
   }
 
   async usage(on: Queryable, query: SmsUsageQuery): Promise<SmsUsage> {
@@ -129,6 +148,9 @@ export class SmsDeliveryLog {
         toPhone: reservation.toPhone,
         clientIp: reservation.clientIp,
         provider: reservation.provider,
+        operator: reservation.operator,
+        encoding: reservation.encoding,
+        segments: reservation.segments,
         createdAt: reservation.at,
       },
       budget,
@@ -143,26 +165,26 @@ export class SmsDeliveryLog {
       : undefined;
   }
 
-  markSent(on: Queryable, id: string, receipt: SmsReceipt, at: Date): Promise<void> {
-    return this.messages.markSent(on, id, {
-      providerCode: receipt.providerCode ?? null,
-      providerMessage: clip(receipt.providerMessage),
-      providerMessageId: receipt.providerMessageId ?? null,
-      completedAt: at,
-    });
+  /** The gateway took the SMS, or may have (unknown): it keeps counting against every limit. */
+  recordDelivered(id: string, attempt: SmsAttempt & { outcome: { kind: 'sent' | 'unknown' } }) {
+    return this.messages.markDelivered(id, attempt.outcome.kind, attemptRow(attempt));
   }
 
   /** The SMS did not go out: it stops counting against every limit and its budget slot comes back. */
-  markFailed(
-    id: string,
-    failure: { providerCode?: string; providerMessage?: string },
-    at: Date,
-  ): Promise<void> {
-    return this.messages.markFailed(id, {
-      providerCode: failure.providerCode ?? null,
-      providerMessage: clip(failure.providerMessage),
-      completedAt: at,
-    });
+  recordFailed(id: string, attempt: SmsAttempt): Promise<void> {
+    return this.messages.markFailed(id, attemptRow(attempt));
+  }
+
+  /**
+   * The attempt failed and the same SMS goes to `nextGateway`: the row is closed with its attempt
+   * and a new pending row continues the send, holding the same budget slot. The new row's id, or
+   * null when the row was no longer pending (nothing was changed).
+   */
+  async failOver(id: string, attempt: SmsAttempt, nextGateway: string): Promise<string | null> {
+    const nextId = randomUUID();
+    return (await this.messages.failOver(id, attemptRow(attempt), nextId, nextGateway))
+      ? nextId
+      : null;
   }
 
   /** Retention: rows older than `before` go; budget rows too once their day is that old. */
@@ -173,6 +195,31 @@ export class SmsDeliveryLog {
 
 function clip(text: string | undefined): string | null {
   return text === undefined ? null : text.slice(0, 200);
+}
+
+function attemptRow({ gateway, outcome, latencyMs, at }: SmsAttempt): SmsAttemptRow {
+  const detail = (() => {
+    switch (outcome.kind) {
+      case 'sent':
+      case 'refused':
+        return { code: outcome.providerCode, message: outcome.providerMessage };
+      case 'unreached':
+        return { code: undefined, message: outcome.reason };
+      case 'unknown':
+        return { code: outcome.providerCode, message: outcome.reason };
+    }
+  })();
+  return {
+    provider: gateway,
+    outcome: outcome.kind,
+    refusalCause: outcome.kind === 'refused' ? outcome.cause : null,
+    network: outcome.kind === 'sent' ? (outcome.network?.slice(0, 20) ?? null) : null,
+    latencyMs: Math.round(latencyMs),
+    providerCode: detail.code?.slice(0, 32) ?? null,
+    providerMessage: clip(detail.message),
+    providerMessageId: outcome.kind === 'sent' ? (outcome.messageId?.slice(0, 100) ?? null) : null,
+    completedAt: at,
+  };
 }
 
 export function utcDay(at: Date): string {
