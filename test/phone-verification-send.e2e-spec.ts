@@ -198,6 +198,68 @@ describe('POST /v1/phone-verifications (send)', () => {
         .expect(204);
       await startVerification(t.url, other.accessToken, phone, ip).expect(201);
     });
+
+    /** A number verified on some account, through the API. */
+    async function registeredNumber(): Promise<string> {
+      const owner = await user();
+      const phone = uniquePhone();
+      await startVerification(t.url, owner.accessToken, phone, freshIp()).expect(201);
+      await checkCode(t.url, owner.accessToken, phone, t.sms.lastCodeFor(e164(phone))).expect(200);
+      return phone;
+    }
+
+    it('limits before answers: an account over its own limit gets its 429, never a 409 that tells a registered number', async () => {
+      const registered = await registeredNumber();
+      const { accessToken } = await user();
+      const ip = freshIp();
+      for (let i = 0; i < 4; i += 1) {
+        await startVerification(t.url, accessToken, uniquePhone(), ip).expect(201);
+        t.clock.advance(1);
+      }
+      const probe = await startVerification(t.url, accessToken, registered, ip).expect(429);
+      expect(probe.body.code).toBe('SEND_LIMIT_REACHED');
+      expect(probe.headers['retry-after']).toBeDefined();
+    });
+
+    it('each PHONE_IN_USE answer counts as a send: probing stops at the account limit', async () => {
+      const numbers = await Promise.all([1, 2, 3, 4, 5].map(() => registeredNumber()));
+      const { accessToken } = await user();
+      const statuses: number[] = [];
+      for (const phone of numbers) {
+        statuses.push((await startVerification(t.url, accessToken, phone, freshIp())).status);
+      }
+      expect(statuses).toEqual([409, 409, 409, 409, 429]);
+      expect(t.sms.sent.filter((m) => numbers.map(e164).includes(m.to))).toHaveLength(5);
+      // the answers counted against the account only, never against the numbers or the budget
+      const [row] = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM sms_messages WHERE status = 'answered' AND provider = 'none'`,
+      );
+      expect(row.n).toBeGreaterThanOrEqual(4);
+    });
+
+    it('each answer counts against the client IP too (across accounts)', async () => {
+      const numbers = await Promise.all([1, 2, 3, 4, 5, 6, 7].map(() => registeredNumber()));
+      const ip = freshIp();
+      const statuses: number[] = [];
+      for (const phone of numbers) {
+        const { accessToken } = await user();
+        statuses.push((await startVerification(t.url, accessToken, phone, ip)).status);
+      }
+      expect(statuses).toEqual([409, 409, 409, 409, 409, 409, 429]);
+    });
+
+    it('PHONE_ALREADY_VERIFIED counts as a send too', async () => {
+      const owner = await user();
+      const phone = uniquePhone();
+      const ip = freshIp();
+      await startVerification(t.url, owner.accessToken, phone, ip).expect(201);
+      await checkCode(t.url, owner.accessToken, phone, t.sms.lastCodeFor(e164(phone))).expect(200);
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        statuses.push((await startVerification(t.url, owner.accessToken, phone, ip)).status);
+      }
+      expect(statuses).toEqual([409, 409, 409, 429]);
+    });
   });
 
   describe('limits', () => {

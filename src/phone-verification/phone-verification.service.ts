@@ -31,7 +31,8 @@ import {
 import { PhoneVerificationRepository } from './phone-verification.repository';
 import {
   DAY,
-  decideSend,
+  decideCallerLimits,
+  decideNumberLimits,
   HOUR,
   SendDecision,
   SendLimits,
@@ -138,6 +139,8 @@ export class PhoneVerificationService {
         // The day's budget is taken as the reservation commits; a refused commit rolled it all back.
         throw this.deliveryLog.budgetRefusal(error, now) ?? asAccountGone(error);
       });
+    // answered without an SMS, once that answer was counted (committed) against the caller
+    if ('answer' in reservation) throw reservation.answer;
     const delivery = await this.router.deliver({
       smsId: reservation.smsId,
       to: phone.e164,
@@ -199,15 +202,18 @@ export class PhoneVerificationService {
     if (!found) throw new VerificationNotFoundError();
   }
 
+  /**
+   * Decides a send under its locks, in the order API.md gives: the caller's own limits (account,
+   * IP) before anything about the number, so that whether a number is registered is only ever
+   * answered within them, and each such answer counts against them; then the number's cooldown
+   * and limit; then the verification and the SMS are reserved.
+   */
   private async reserveSend(
     transaction: Transaction,
     { userId, phone: parsed, clientIp, sms, now }: SendRequest,
-  ): Promise<SendReservation> {
+  ): Promise<SendReservation | { answer: PhoneAlreadyVerifiedError | PhoneInUseError }> {
     const phone = parsed.e164;
-    const owner = await this.users.findVerifiedOwnerId(transaction, phone);
-    if (owner === userId) throw new PhoneAlreadyVerifiedError();
-    if (owner) throw new PhoneInUseError();
-
+    const keys = { phone, userId, clientIp };
     const usage = await this.deliveryLog.usage(transaction, {
       toPhone: phone,
       userId,
@@ -215,9 +221,21 @@ export class PhoneVerificationService {
       now,
       ...windowStarts(this.limits, now),
     });
-    const decision = decideSend(usage, this.limits, now);
-    if (!decision.allowed)
-      throw await this.refusal(transaction, decision, { phone, userId, clientIp }, now);
+    const own = decideCallerLimits(usage, this.limits);
+    if (!own.allowed) throw await this.refusal(transaction, own, keys, now);
+
+    const owner = await this.users.findVerifiedOwnerId(transaction, phone);
+    if (owner) {
+      await this.deliveryLog.recordAnswer(transaction, {
+        userId,
+        toPhone: phone,
+        clientIp,
+        at: now,
+      });
+      return { answer: owner === userId ? new PhoneAlreadyVerifiedError() : new PhoneInUseError() };
+    }
+    const forNumber = decideNumberLimits(usage, this.limits, now);
+    if (!forNumber.allowed) throw await this.refusal(transaction, forNumber, keys, now);
 
     const { verificationId, created } = await this.openVerification(
       transaction,

@@ -19,14 +19,39 @@ export type SendDecision =
   | { allowed: false; reason: 'cooldown'; retryAfterSeconds: number }
   | { allowed: false; reason: 'limit'; limit: SendLimit; counter: SmsCounter; over: number };
 
+type LimitRefusal = Extract<SendDecision, { reason: 'limit' }>;
+
+function overLimit(
+  checks: ReadonlyArray<[SendLimit, SmsCounter, number, number]>,
+): LimitRefusal | undefined {
+  for (const [limit, counter, count, max] of checks) {
+    if (count >= max)
+      return { allowed: false, reason: 'limit', limit, counter, over: count - max + 1 };
+  }
+  return undefined;
+}
+
 /**
- * Pure limit maths: may one more SMS go out, given what the log counted? Checked in order:
- * the resend cooldown, then per phone, per user, per client IP. The cooldown runs from the
- * user's last SMS to this number, so it covers a resend on one verification and a restart
- * after a failed one alike. `over` tells how many counted sends must leave the window before
- * one more is allowed (1 when exactly at the limit).
+ * The caller's own limits, decided before anything about the number is looked at (so nobody
+ * learns whether a number is registered faster than they could send SMS): per user, then per
+ * client IP. `over` tells how many counted sends must leave the window before one more is
+ * allowed (1 when exactly at the limit).
  */
-export function decideSend(usage: SmsUsage, limits: SendLimits, now: Date): SendDecision {
+export function decideCallerLimits(usage: SmsUsage, limits: SendLimits): SendDecision {
+  return (
+    overLimit([
+      ['user', 'byUser', usage.byUserSince, limits.perUser.max],
+      ['ip', 'fromIp', usage.fromIpSince, limits.perIp.max],
+    ]) ?? { allowed: true }
+  );
+}
+
+/**
+ * The number's limits, once the caller is within its own: the resend cooldown, then SMS to the
+ * number. The cooldown runs from the user's last SMS to this number, so it covers a resend on
+ * one verification and a restart after a failed one alike.
+ */
+export function decideNumberLimits(usage: SmsUsage, limits: SendLimits, now: Date): SendDecision {
   const availableAt = cooldownEndsAt(usage, limits);
   if (availableAt !== null && availableAt > now.getTime()) {
     return {
@@ -35,16 +60,9 @@ export function decideSend(usage: SmsUsage, limits: SendLimits, now: Date): Send
       retryAfterSeconds: secondsUntil(availableAt, now),
     };
   }
-  const checks: Array<[SendLimit, SmsCounter, number, number]> = [
-    ['phone', 'toPhone', usage.toPhoneSince, limits.perPhone.max],
-    ['user', 'byUser', usage.byUserSince, limits.perUser.max],
-    ['ip', 'fromIp', usage.fromIpSince, limits.perIp.max],
-  ];
-  for (const [limit, counter, count, max] of checks) {
-    if (count >= max)
-      return { allowed: false, reason: 'limit', limit, counter, over: count - max + 1 };
-  }
-  return { allowed: true };
+  return (
+    overLimit([['phone', 'toPhone', usage.toPhoneSince, limits.perPhone.max]]) ?? { allowed: true }
+  );
 }
 
 /**

@@ -158,6 +158,23 @@ export class SmsDeliveryLog {
     return id;
   }
 
+  /**
+   * Counts a send answered without an SMS (the number is someone's already) against the caller's
+   * own limits: probing which numbers are registered costs what sending would.
+   */
+  async recordAnswer(
+    transaction: Transaction,
+    answer: Pick<SmsReservation, 'userId' | 'toPhone' | 'clientIp' | 'at'>,
+  ): Promise<void> {
+    await this.messages.insertAnswered(transaction, {
+      id: randomUUID(),
+      userId: answer.userId,
+      toPhone: answer.toPhone,
+      clientIp: answer.clientIp,
+      createdAt: answer.at,
+    });
+  }
+
   /** SmsBudgetExhaustedError when a reservation's commit was refused by the budget, else undefined. */
   budgetRefusal(error: unknown, at: Date): SmsBudgetExhaustedError | undefined {
     return sqlStateOf(error) === BUDGET_SPENT_SQLSTATE

@@ -94,6 +94,13 @@ export interface SmsCountsQuery {
 /** The columns a per-key limit counts on. */
 export type SmsCountKey = 'toPhone' | 'userId' | 'clientIp';
 
+/** Which rows count: an answered send counts against the caller's limits, never the number's. */
+const COUNTED: Record<SmsCountKey, string> = {
+  toPhone: "status NOT IN ('failed', 'answered')",
+  userId: "status <> 'failed'",
+  clientIp: "status <> 'failed'",
+};
+
 /**
  * The SQL of the delivery log, `sms_messages`, and of the per-day budget counter
  * `sms_daily_usage` it feeds: that table is written only by the budget trigger on this one and
@@ -107,7 +114,8 @@ export class SmsMessageRepository {
     const { rows } = await on.query<SmsCountsRow>(
       `SELECT
          (SELECT count(*)::int FROM sms_messages
-           WHERE to_phone = $1 AND status <> 'failed' AND created_at > $4) AS "toPhone",
+           WHERE to_phone = $1 AND status NOT IN ('failed', 'answered')
+             AND created_at > $4) AS "toPhone",
          (SELECT count(*)::int FROM sms_messages
            WHERE user_id = $2 AND status <> 'failed' AND created_at > $5) AS "byUser",
          (SELECT count(*)::int FROM sms_messages
@@ -140,7 +148,7 @@ export class SmsMessageRepository {
   ): Promise<Date | null> {
     const { rows } = await on.query<{ createdAt: Date | string }>(
       `SELECT created_at AS "createdAt" FROM sms_messages
-        WHERE ${messages.column(key)} = $1 AND status <> 'failed' AND created_at > $2
+        WHERE ${messages.column(key)} = $1 AND ${COUNTED[key]} AND created_at > $2
         ORDER BY created_at OFFSET $3 LIMIT 1`,
       [value, since, Math.max(0, skip)],
     );
@@ -163,6 +171,22 @@ export class SmsMessageRepository {
               $8::varchar, $9::smallint, $10::timestamptz, 'pending'
          FROM budget`,
       [...RESERVATION_COLUMNS.map((property) => row[property]), String(dailyBudget)],
+    );
+  }
+
+  /**
+   * A send answered without an SMS (PHONE_IN_USE, PHONE_ALREADY_VERIFIED), inside the caller's
+   * transaction: a row that counts against the caller's own limits only (no budget slot).
+   */
+  async insertAnswered(
+    transaction: Transaction,
+    row: Pick<SmsMessage, 'id' | 'userId' | 'toPhone' | 'clientIp' | 'createdAt'>,
+  ): Promise<void> {
+    await transaction.query(
+      `INSERT INTO sms_messages
+         (id, user_id, to_phone, client_ip, provider, status, created_at, completed_at)
+       VALUES ($1, $2, $3, $4, 'none', 'answered', $5, $5)`,
+      [row.id, row.userId, row.toPhone, row.clientIp, row.createdAt],
     );
   }
 
