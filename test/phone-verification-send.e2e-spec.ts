@@ -8,6 +8,7 @@ const LIMITS = {
   OTP_MAX_SENDS_PER_PHONE_PER_HOUR: '3',
   OTP_MAX_SENDS_PER_USER_PER_DAY: '4',
   OTP_MAX_SENDS_PER_IP_PER_HOUR: '6',
+  OTP_MAX_SMS_PER_PHONE_PER_DAY: '8',
   SMS_DAILY_BUDGET: '1000',
   TRUST_PROXY: 'true',
 };
@@ -263,25 +264,54 @@ describe('POST /v1/phone-verifications (send)', () => {
   });
 
   describe('limits', () => {
-    it('caps sends per phone number per hour across accounts, with the real wait', async () => {
+    it('caps the codes one account has sent to one number per hour, with the real wait', async () => {
       const phone = uniquePhone();
-      const accounts = await Promise.all([user(), user(), user(), user()]);
-      for (const account of accounts.slice(0, 3)) {
-        await startVerification(t.url, account.accessToken, phone, freshIp()).expect(201);
-        t.clock.advance(10);
+      const { accessToken } = await user();
+      const ip = freshIp();
+      for (let i = 0; i < 3; i += 1) {
+        await startVerification(t.url, accessToken, phone, ip).expect(201);
+        t.clock.advance(601); // past the cooldown and the code's life: a new verification each time
       }
-      const refused = await startVerification(
+      const refused = await startVerification(t.url, accessToken, phone, ip).expect(429);
+      expect(refused.body.code).toBe('SEND_LIMIT_REACHED');
+      // the first of the three was sent 1803 s ago: it leaves the hour in 1797 s
+      expect(refused.body.retryAfterSeconds).toBe(1797);
+      expect(refused.headers['retry-after']).toBe('1797');
+      t.clock.advance(1797);
+      await startVerification(t.url, accessToken, phone, ip).expect(201);
+    });
+
+    it('no lock-out by others: a sixth account still gets a code for a number five others each sent one to', async () => {
+      const phone = uniquePhone();
+      const others = await Promise.all([1, 2, 3, 4, 5].map(() => user()));
+      for (const other of others) {
+        await startVerification(t.url, other.accessToken, phone, freshIp()).expect(201);
+      }
+      const owner = await user();
+      await startVerification(t.url, owner.accessToken, phone, freshIp()).expect(201);
+      await checkCode(t.url, owner.accessToken, phone, t.sms.lastCodeFor(e164(phone))).expect(200);
+    });
+
+    it('caps the SMS one number receives per UTC day from all accounts, until the next UTC day', async () => {
+      t.clock.set(new Date('2026-12-02T20:00:00.000Z'));
+      const phone = uniquePhone();
+      const senders = await Promise.all(Array.from({ length: 9 }, () => user()));
+      for (const sender of senders.slice(0, 8)) {
+        await startVerification(t.url, sender.accessToken, phone, freshIp()).expect(201);
+      }
+      const capped = await startVerification(
         t.url,
-        accounts[3].accessToken,
+        senders[8].accessToken,
         phone,
         freshIp(),
       ).expect(429);
-      expect(refused.body.code).toBe('SEND_LIMIT_REACHED');
-      // the first of the three was sent 30 s ago: it leaves the hour in 3570 s
-      expect(refused.body.retryAfterSeconds).toBe(3570);
-      expect(refused.headers['retry-after']).toBe('3570');
-      t.clock.advance(3570);
-      await startVerification(t.url, accounts[3].accessToken, phone, freshIp()).expect(201);
+      expect(capped.body).toMatchObject({
+        code: 'SEND_LIMIT_REACHED',
+        retryAfterSeconds: 4 * 3600,
+      });
+      expect(capped.body.detail).toMatch(/as many codes as it may receive today/);
+      t.clock.set(new Date('2026-12-03T00:00:00.000Z'));
+      await startVerification(t.url, senders[8].accessToken, phone, freshIp()).expect(201);
     });
 
     it('caps sends per user per day', async () => {

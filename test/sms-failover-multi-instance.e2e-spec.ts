@@ -47,7 +47,7 @@ describe('Failover on two app processes sharing one database', () => {
       AAKASH_BASE_URL: aakash.url,
       AAKASH_TOKEN,
       SMS_DAILY_BUDGET: String(BUDGET),
-      OTP_MAX_SENDS_PER_PHONE_PER_HOUR: String(PER_PHONE),
+      OTP_MAX_SMS_PER_PHONE_PER_DAY: String(PER_PHONE),
       // every send tries Sparrow first: failover, not an open circuit, is under test
       SMS_GATEWAY_FAILURE_THRESHOLD: '1000',
       AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: '1000',

@@ -49,7 +49,10 @@ export abstract class AppConfig {
     readonly ttlSeconds: number;
     readonly maxAttempts: number;
     readonly resendCooldownSeconds: number;
+    /** Per requesting account: others cannot use it up to lock a person out of their number. */
     readonly maxSendsPerPhonePerHour: number;
+    /** From every account together, per UTC day. */
+    readonly maxSmsPerPhonePerDay: number;
     readonly maxSendsPerUserPerDay: number;
     readonly maxSendsPerIpPerHour: number;
     /** Upper-cased operator names; which names exist is the phone-verification module's check. */
@@ -230,6 +233,7 @@ function toAppConfig(env: Environment): AppConfig {
       maxAttempts: env.OTP_MAX_ATTEMPTS,
       resendCooldownSeconds: env.OTP_RESEND_COOLDOWN_SECONDS,
       maxSendsPerPhonePerHour: env.OTP_MAX_SENDS_PER_PHONE_PER_HOUR,
+      maxSmsPerPhonePerDay: env.OTP_MAX_SMS_PER_PHONE_PER_DAY,
       maxSendsPerUserPerDay: env.OTP_MAX_SENDS_PER_USER_PER_DAY,
       maxSendsPerIpPerHour: env.OTP_MAX_SENDS_PER_IP_PER_HOUR,
       allowedOperators: splitList(env.PHONE_ALLOWED_OPERATORS).map((o) => o.toUpperCase()),

@@ -339,9 +339,16 @@ export class Environment {
   @WholeNumber(0, 3600)
   OTP_RESEND_COOLDOWN_SECONDS = 60;
 
-  @Variable({ description: 'SMS one number may receive in a rolling hour.' })
+  @Variable({
+    description:
+      'Codes one account may have sent to one number in a rolling hour (per account, so others cannot lock a person out).',
+  })
   @WholeNumber(1, 1_000_000)
   OTP_MAX_SENDS_PER_PHONE_PER_HOUR = 5;
+
+  @Variable({ description: 'SMS one number may receive per UTC day, from all accounts together.' })
+  @WholeNumber(1, 1_000_000)
+  OTP_MAX_SMS_PER_PHONE_PER_DAY = 15;
 
   @Variable({ description: 'SMS one account may ask for in a rolling 24 hours.' })
   @WholeNumber(1, 1_000_000)

@@ -26,10 +26,11 @@ export class ResendCooldownError extends DomainError {
   }
 }
 
-export type SendLimit = 'phone' | 'user' | 'ip';
+export type SendLimit = 'phone' | 'phone-day' | 'user' | 'ip';
 
 const SEND_LIMIT_DETAIL: Record<SendLimit, string> = {
-  phone: 'This number has been sent too many codes in the last hour.',
+  phone: 'You have asked for too many codes for this number in the last hour.',
+  'phone-day': 'This number has been sent as many codes as it may receive today.',
   user: 'Your account has asked for too many codes today.',
   ip: 'Too many codes have been asked for from your network in the last hour.',
 };

@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { Connection, Database, Queryable, Transaction } from '../database/database';
 import { foreignKeyViolationConstraint } from '../database/database-errors';
 import type { SmsLocale } from '../config/environment';
-import { SmsDeliveryLog } from '../sms/delivery-log/sms-delivery-log';
+import { secondsUntilNextUtcDay, SmsDeliveryLog } from '../sms/delivery-log/sms-delivery-log';
 import { chooseSmsLocale } from '../sms/message/sms-locale';
 import { OtpSms, OtpSmsText } from '../sms/otp-sms';
 import { SmsRouter } from '../sms/routing/sms-router';
@@ -108,6 +108,7 @@ export class PhoneVerificationService {
       resendCooldownSeconds: otp.resendCooldownSeconds,
       pendingSettlesWithinSeconds: Math.ceil(deliveryLog.pendingSettlesWithinMs / 1000),
       perPhone: { max: otp.maxSendsPerPhonePerHour, windowSeconds: HOUR },
+      perPhonePerDay: otp.maxSmsPerPhonePerDay,
       perUser: { max: otp.maxSendsPerUserPerDay, windowSeconds: DAY },
       perIp: { max: otp.maxSendsPerIpPerHour, windowSeconds: HOUR },
     };
@@ -286,24 +287,26 @@ export class PhoneVerificationService {
     now: Date,
   ): Promise<Error> {
     if (decision.reason === 'cooldown') return new ResendCooldownError(decision.retryAfterSeconds);
+    this.logger.warn({ limit: decision.limit, phone: maskPhone(keys.phone) }, 'send limit reached');
+    if (decision.reason === 'daily') {
+      return new SendLimitReachedError(decision.limit, secondsUntilNextUtcDay(now));
+    }
     const { windowSeconds } = {
-      phone: this.limits.perPhone,
-      user: this.limits.perUser,
-      ip: this.limits.perIp,
-    }[decision.limit];
-    const value = { phone: keys.phone, user: keys.userId, ip: keys.clientIp }[decision.limit];
+      toPhoneByUser: this.limits.perPhone,
+      byUser: this.limits.perUser,
+      fromIp: this.limits.perIp,
+    }[decision.counter];
     const since = new Date(now.getTime() - windowSeconds * 1000);
     const leavesAt = await this.deliveryLog.countedAt(
       on,
       decision.counter,
-      value,
+      { toPhone: keys.phone, userId: keys.userId, clientIp: keys.clientIp },
       since,
       decision.over - 1,
     );
     const retryAfter = leavesAt
       ? secondsUntil(leavesAt.getTime() + windowSeconds * 1000, now)
       : windowSeconds;
-    this.logger.warn({ limit: decision.limit, phone: maskPhone(keys.phone) }, 'send limit reached');
     return new SendLimitReachedError(decision.limit, retryAfter);
   }
 

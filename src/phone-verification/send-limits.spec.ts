@@ -13,12 +13,14 @@ const limits: SendLimits = {
   resendCooldownSeconds: 60,
   pendingSettlesWithinSeconds: 15,
   perPhone: { max: 5, windowSeconds: HOUR },
+  perPhonePerDay: 15,
   perUser: { max: 10, windowSeconds: DAY },
   perIp: { max: 20, windowSeconds: HOUR },
 };
 const now = new Date('2026-11-22T10:00:00.000Z');
 const usage = (overrides: Partial<SmsUsage> = {}): SmsUsage => ({
-  toPhoneSince: 0,
+  toPhoneByUserSince: 0,
+  toPhoneToday: 0,
   byUserSince: 0,
   fromIpSince: 0,
   lastSentByUserToPhone: null,
@@ -81,20 +83,37 @@ describe('decideNumberLimits', () => {
 
   it("checks the cooldown before the number's counter", () => {
     expect(
-      decideSend(usage({ lastSentByUserToPhone: secondsAgo(1), toPhoneSince: 99 }), limits, now),
+      decideSend(
+        usage({ lastSentByUserToPhone: secondsAgo(1), toPhoneByUserSince: 99 }),
+        limits,
+        now,
+      ),
     ).toMatchObject({ reason: 'cooldown' });
   });
 
   it('refuses at the phone limit, reporting how far over a lowered limit the count is', () => {
-    expect(decideSend(usage({ toPhoneSince: 5 }), limits, now)).toEqual({
+    expect(decideSend(usage({ toPhoneByUserSince: 5 }), limits, now)).toEqual({
       allowed: false,
       reason: 'limit',
       limit: 'phone',
-      counter: 'toPhone',
+      counter: 'toPhoneByUser',
       over: 1,
     });
-    expect(decideSend(usage({ toPhoneSince: 8 }), limits, now)).toMatchObject({ over: 4 });
-    expect(decideSend(usage({ toPhoneSince: 4 }), limits, now)).toEqual({ allowed: true });
+    expect(decideSend(usage({ toPhoneByUserSince: 8 }), limits, now)).toMatchObject({ over: 4 });
+    expect(decideSend(usage({ toPhoneByUserSince: 4 }), limits, now)).toEqual({ allowed: true });
+  });
+
+  it('caps what every account together sends to a number per UTC day', () => {
+    expect(decideSend(usage({ toPhoneToday: 15 }), limits, now)).toEqual({
+      allowed: false,
+      reason: 'daily',
+      limit: 'phone-day',
+    });
+    expect(decideSend(usage({ toPhoneToday: 14 }), limits, now)).toEqual({ allowed: true });
+    // the per-account hourly limit is decided first
+    expect(
+      decideSend(usage({ toPhoneToday: 15, toPhoneByUserSince: 5 }), limits, now),
+    ).toMatchObject({ reason: 'limit', limit: 'phone' });
   });
 
   it("leaves the caller's own counters to decideCallerLimits", () => {
@@ -124,7 +143,7 @@ describe('decideCallerLimits', () => {
         usage({
           byUserSince: 9,
           fromIpSince: 19,
-          toPhoneSince: 99,
+          toPhoneByUserSince: 99,
           lastSentByUserToPhone: secondsAgo(1),
         }),
         limits,

@@ -6,7 +6,10 @@ export interface SendLimits {
   resendCooldownSeconds: number;
   /** A reserved send still `pending` this long after its reservation died with its request. */
   pendingSettlesWithinSeconds: number;
+  /** SMS to one number for one requesting account, in a rolling window. */
   perPhone: { max: number; windowSeconds: number };
+  /** SMS one number receives per UTC day from all accounts together. */
+  perPhonePerDay: number;
   perUser: { max: number; windowSeconds: number };
   perIp: { max: number; windowSeconds: number };
 }
@@ -17,7 +20,9 @@ export const DAY = 24 * HOUR;
 export type SendDecision =
   | { allowed: true }
   | { allowed: false; reason: 'cooldown'; retryAfterSeconds: number }
-  | { allowed: false; reason: 'limit'; limit: SendLimit; counter: SmsCounter; over: number };
+  | { allowed: false; reason: 'limit'; limit: SendLimit; counter: SmsCounter; over: number }
+  /** A per-UTC-day cap: it opens again at the next UTC midnight. */
+  | { allowed: false; reason: 'daily'; limit: SendLimit };
 
 type LimitRefusal = Extract<SendDecision, { reason: 'limit' }>;
 
@@ -47,9 +52,12 @@ export function decideCallerLimits(usage: SmsUsage, limits: SendLimits): SendDec
 }
 
 /**
- * The number's limits, once the caller is within its own: the resend cooldown, then SMS to the
- * number. The cooldown runs from the user's last SMS to this number, so it covers a resend on
- * one verification and a restart after a failed one alike.
+ * The number's limits, once the caller is within its own: the resend cooldown, SMS to the number
+ * for this account in the hour, then SMS to the number from everyone today. The cooldown runs
+ * from the user's last SMS to this number, so it covers a resend on one verification and a
+ * restart after a failed one alike. The hourly limit counts per requesting account, so other
+ * accounts cannot use it up to lock a person out of their own number (API.md, Fraud guard); the
+ * daily cap still bounds what all of them together can send to one number.
  */
 export function decideNumberLimits(usage: SmsUsage, limits: SendLimits, now: Date): SendDecision {
   const availableAt = cooldownEndsAt(usage, limits);
@@ -60,9 +68,14 @@ export function decideNumberLimits(usage: SmsUsage, limits: SendLimits, now: Dat
       retryAfterSeconds: secondsUntil(availableAt, now),
     };
   }
-  return (
-    overLimit([['phone', 'toPhone', usage.toPhoneSince, limits.perPhone.max]]) ?? { allowed: true }
-  );
+  const perAccount = overLimit([
+    ['phone', 'toPhoneByUser', usage.toPhoneByUserSince, limits.perPhone.max],
+  ]);
+  if (perAccount) return perAccount;
+  if (usage.toPhoneToday >= limits.perPhonePerDay) {
+    return { allowed: false, reason: 'daily', limit: 'phone-day' };
+  }
+  return { allowed: true };
 }
 
 /**

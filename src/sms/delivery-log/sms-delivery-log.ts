@@ -40,7 +40,10 @@ export interface SmsAttempt {
 
 /** How many SMS count against each limit right now (pending and sent; failed ones never count). */
 export interface SmsUsage {
-  toPhoneSince: number;
+  /** SMS this user had sent to this number in the per-number window. */
+  toPhoneByUserSince: number;
+  /** SMS sent to this number today (UTC), by every account. */
+  toPhoneToday: number;
   byUserSince: number;
   fromIpSince: number;
   /** When this user last had an SMS sent to this number, for the resend cooldown. */
@@ -62,12 +65,13 @@ export interface SmsUsageQuery {
   ipSince: Date;
 }
 
-export type SmsCounter = 'toPhone' | 'byUser' | 'fromIp';
+/** The rolling-window counters a refusal can name, for the wait until one leaves the window. */
+export type SmsCounter = 'toPhoneByUser' | 'byUser' | 'fromIp';
 
-const COUNTED_ON: Record<SmsCounter, SmsCountKey> = {
-  toPhone: 'toPhone',
-  byUser: 'userId',
-  fromIp: 'clientIp',
+const COUNTED_ON: Record<SmsCounter, readonly SmsCountKey[]> = {
+  toPhoneByUser: ['toPhone', 'userId'],
+  byUser: ['userId'],
+  fromIp: ['clientIp'],
 };
 
 // Raised by migration TakeSmsBudgetAtCommit's trigger when a commit would exceed the budget.
@@ -104,10 +108,12 @@ export class SmsDeliveryLog {
   async usage(on: Queryable, query: SmsUsageQuery): Promise<SmsUsage> {
     const counts = await this.messages.counts(on, {
       ...query,
+      daySince: new Date(`${utcDay(query.now)}T00:00:00.000Z`),
       pendingSince: new Date(query.now.getTime() - this.pendingSettlesWithinMs),
     });
     return {
-      toPhoneSince: counts.toPhone,
+      toPhoneByUserSince: counts.toPhoneByUser,
+      toPhoneToday: counts.toPhoneToday,
       byUserSince: counts.byUser,
       fromIpSince: counts.fromIp,
       lastSentByUserToPhone: counts.lastSent,
@@ -122,11 +128,13 @@ export class SmsDeliveryLog {
   countedAt(
     on: Queryable,
     counter: SmsCounter,
-    value: string,
+    keys: Readonly<Record<SmsCountKey, string>>,
     since: Date,
     skip: number,
   ): Promise<Date | null> {
-    return this.messages.countedAt(on, COUNTED_ON[counter], value, since, skip);
+    const columns = COUNTED_ON[counter];
+    const filter = Object.fromEntries(columns.map((column) => [column, keys[column]]));
+    return this.messages.countedAt(on, filter, since, skip);
   }
 
   /**

@@ -74,7 +74,8 @@ function attemptValues(attempt: SmsAttemptRow): unknown[] {
 
 /** Counts of SMS that count against each limit, and the times the cooldown runs from. */
 export interface SmsCountsRow {
-  toPhone: number;
+  toPhoneByUser: number;
+  toPhoneToday: number;
   byUser: number;
   fromIp: number;
   lastSent: Date | null;
@@ -88,11 +89,15 @@ export interface SmsCountsQuery {
   phoneSince: Date;
   userSince: Date;
   ipSince: Date;
+  /** Start of the UTC day. */
+  daySince: Date;
   pendingSince: Date;
 }
 
 /** The columns a per-key limit counts on. */
 export type SmsCountKey = 'toPhone' | 'userId' | 'clientIp';
+
+const COUNT_KEYS: readonly SmsCountKey[] = ['toPhone', 'userId', 'clientIp'];
 
 /** Which rows count: an answered send counts against the caller's limits, never the number's. */
 const COUNTED: Record<SmsCountKey, string> = {
@@ -114,8 +119,11 @@ export class SmsMessageRepository {
     const { rows } = await on.query<SmsCountsRow>(
       `SELECT
          (SELECT count(*)::int FROM sms_messages
+           WHERE to_phone = $1 AND user_id = $2 AND status NOT IN ('failed', 'answered')
+             AND created_at > $4) AS "toPhoneByUser",
+         (SELECT count(*)::int FROM sms_messages
            WHERE to_phone = $1 AND status NOT IN ('failed', 'answered')
-             AND created_at > $4) AS "toPhone",
+             AND created_at >= $8) AS "toPhoneToday",
          (SELECT count(*)::int FROM sms_messages
            WHERE user_id = $2 AND status <> 'failed' AND created_at > $5) AS "byUser",
          (SELECT count(*)::int FROM sms_messages
@@ -132,6 +140,7 @@ export class SmsMessageRepository {
         query.userSince,
         query.ipSince,
         query.pendingSince,
+        query.daySince,
       ],
     );
     const row = rows[0];
@@ -139,18 +148,24 @@ export class SmsMessageRepository {
   }
 
   /** When the `skip`-th oldest counted SMS for `value` since `since` was reserved. */
+  /**
+   * When the `skip`-th oldest SMS matching `filter` (column values, all of them) since `since`
+   * was reserved. An answered send counts only where the number is not part of the filter.
+   */
   async countedAt(
     on: Queryable,
-    key: SmsCountKey,
-    value: string,
+    filter: Partial<Record<SmsCountKey, string>>,
     since: Date,
     skip: number,
   ): Promise<Date | null> {
+    const keys = COUNT_KEYS.filter((key) => filter[key] !== undefined);
+    const counted = keys.includes('toPhone') ? COUNTED.toPhone : COUNTED.userId;
+    const where = keys.map((key, i) => `${messages.column(key)} = $${i + 3}`).join(' AND ');
     const { rows } = await on.query<{ createdAt: Date | string }>(
       `SELECT created_at AS "createdAt" FROM sms_messages
-        WHERE ${messages.column(key)} = $1 AND ${COUNTED[key]} AND created_at > $2
-        ORDER BY created_at OFFSET $3 LIMIT 1`,
-      [value, since, Math.max(0, skip)],
+        WHERE ${where} AND ${counted} AND created_at > $1
+        ORDER BY created_at OFFSET $2 LIMIT 1`,
+      [since, Math.max(0, skip), ...keys.map((key) => filter[key])],
     );
     return rows.length > 0 ? asDate(rows[0].createdAt) : null;
   }
