@@ -77,7 +77,12 @@ export class VerificationExpiredError extends DomainError {
 export class TooManyAttemptsError extends DomainError {
   readonly code = 'TOO_MANY_ATTEMPTS';
   readonly status = 429;
+  /** `retryAfterSeconds`: until a new verification (a new code) may be sent for the number. */
   constructor(retryAfterSeconds: number) {
-    super('Too many wrong codes. Ask for a new code to try again.', { retryAfterSeconds });
+    super(
+      `Too many wrong codes: this code can no longer be used. Ask for a new code (a new verification), ` +
+        `possible in ${retryAfterSeconds} seconds; checking again will not help.`,
+      { retryAfterSeconds },
+    );
   }
 }

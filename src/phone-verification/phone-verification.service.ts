@@ -387,11 +387,16 @@ export class PhoneVerificationService {
     });
   }
 
+  /**
+   * How long until a new verification of the number may be sent (the cooldown from the last
+   * SMS): what a client stopped by TOO_MANY_ATTEMPTS must wait for. At least a second, so that a
+   * client obeying Retry-After never loops on the check.
+   */
   private secondsUntilResend(verification: PhoneVerification, now: Date): number {
-    if (!verification.lastSentAt) return 0;
+    if (!verification.lastSentAt) return 1;
     const availableAt =
       verification.lastSentAt.getTime() + this.limits.resendCooldownSeconds * 1000;
-    return Math.max(0, Math.ceil((availableAt - now.getTime()) / 1000));
+    return secondsUntil(Math.max(availableAt, now.getTime() + 1), now);
   }
 
   /** The SMS is out (or may be): its code becomes the one that works. */
