@@ -4,7 +4,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * The delivery log records what each gateway said (API.md, "Gateway outcomes"), one row per
  * gateway attempt:
  * - `status` gains `unknown` (the request was written, no trustworthy answer came: the SMS may
- *   be on its way, so it counts against every limit and the budget like `sent` does);
+ *   be on its way, so it counts against every limit and the budget like `sent` does) and
+ *   `answered` (no SMS: the send was answered PHONE_IN_USE or PHONE_ALREADY_VERIFIED, which
+ *   counts against the caller's own limits — per account and per IP — and nothing else, so that
+ *   probing which numbers are registered costs what sending would);
  * - `outcome` (sent | refused | unreached | unknown) and `refusal_cause` (number | account |
  *   other) say what happened, `network`, `latency_ms`, `operator`, `encoding` and `segments`
  *   what an operator needs to read the bill;
@@ -33,7 +36,7 @@ export class RecordGatewayOutcomes1796000000000 implements MigrationInterface {
       ALTER TABLE "sms_messages"
         DROP CONSTRAINT "sms_messages_status_check",
         ADD CONSTRAINT "sms_messages_status_check"
-          CHECK ("status" IN ('pending', 'sent', 'failed', 'unknown')),
+          CHECK ("status" IN ('pending', 'sent', 'failed', 'unknown', 'answered')),
         ADD CONSTRAINT "sms_messages_outcome_check"
           CHECK ("outcome" IN ('sent', 'refused', 'unreached', 'unknown'))`);
     await queryRunner.query(`
@@ -42,8 +45,8 @@ export class RecordGatewayOutcomes1796000000000 implements MigrationInterface {
         budget integer := nullif(current_setting('phone_verify.sms_daily_budget', true), '')::integer;
         taken integer;
       BEGIN
-        IF NEW.retry_of IS NOT NULL THEN
-          RETURN NULL; -- a failover attempt keeps the slot its send already holds
+        IF NEW.retry_of IS NOT NULL OR NEW.status = 'answered' THEN
+          RETURN NULL; -- a failover attempt keeps its send's slot; an answer is no SMS at all
         END IF;
         INSERT INTO sms_daily_usage (day, reserved)
              VALUES ((NEW.created_at AT TIME ZONE 'UTC')::date, 1)
@@ -80,6 +83,7 @@ export class RecordGatewayOutcomes1796000000000 implements MigrationInterface {
     await queryRunner.query(
       `UPDATE "sms_messages" SET "status" = 'sent' WHERE "status" = 'unknown'`,
     );
+    await queryRunner.query(`DELETE FROM "sms_messages" WHERE "status" = 'answered'`);
     await queryRunner.query(`
       ALTER TABLE "sms_messages"
         DROP CONSTRAINT "sms_messages_outcome_check",

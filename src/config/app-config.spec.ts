@@ -35,7 +35,20 @@ describe('loadConfiguration', () => {
       allowedOperators: ['NTC', 'NCELL'],
       retentionDays: 30,
     });
-    expect(config.sms).toMatchObject({ gateway: 'console', dailyBudget: 1000, brand: 'Example' });
+    expect(config.sms).toMatchObject({
+      gateways: ['console'],
+      dailyBudget: 1000,
+      brand: 'Example',
+      failureThreshold: 5,
+      openSeconds: 30,
+      defaultLocale: 'en',
+      templates: { en: undefined, ne: undefined },
+      allowTestNumbersInProduction: false,
+    });
+    expect(config.sms.aakash).toMatchObject({
+      baseUrl: 'https://sms.aakashsms.com',
+      timeoutMs: 5000,
+    });
     expect(config.sms.sparrow).toMatchObject({
       baseUrl: 'https://api.sparrowsms.com',
       timeoutMs: 5000,
@@ -185,7 +198,77 @@ describe('loadConfiguration', () => {
         OTP_LENGTH: '10',
         OTP_WEBOTP_DOMAIN: `${'d'.repeat(60)}.example.com`,
       }),
-    ).toEqual(['SMS_BRAND']);
+    ).toEqual(['SMS_BRAND', 'SMS_BRAND', 'SMS_BRAND']);
+  });
+
+  it('names the Nepali SMS when a long brand fits English but not one UCS-2 SMS', () => {
+    expect(() => loadConfiguration({ SMS_BRAND: 'Kathmandu Valley Bank' })).toThrow(
+      /SMS_BRAND: with SMS_BRAND "Kathmandu Valley Bank", .* the Nepali SMS \(built-in text\) without the app-hash and WebOTP lines is 7\d UTF-16 units; one UCS-2 SMS holds 70 \(\d+ too many\)/,
+    );
+  });
+
+  it('refuses an oversized SMS_TEMPLATE_NE at start-up, saying by how much', () => {
+    const template = `{code} तपाईंको {brand} प्रमाणीकरण कोड हो। कृपया यो कोड कसैलाई नदिनुहोस्। {minutes} मिनेटसम्म मान्य।`;
+    expect(() => loadConfiguration({ SMS_TEMPLATE_NE: template })).toThrow(
+      /SMS_TEMPLATE_NE: .* is \d+ UTF-16 units; one UCS-2 SMS holds 70 \(\d+ too many\)/,
+    );
+    expect(problemsOf({ SMS_TEMPLATE_NE: 'तपाईंको कोड' })).toEqual(['SMS_TEMPLATE_NE']);
+    expect(
+      loadConfiguration({ SMS_TEMPLATE_NE: '{code} {brand} कोड। {minutes} मिनेट।' }).sms.templates,
+    ).toEqual({ en: undefined, ne: '{code} {brand} कोड। {minutes} मिनेट।' });
+  });
+
+  it('takes an ordered list of gateways, each with its credentials', () => {
+    const both = {
+      // real gateways need the secrets, whatever NODE_ENV says
+      JWT_SECRET: 'j'.repeat(32),
+      OTP_HMAC_SECRET: 'o'.repeat(32),
+      SMS_GATEWAY: 'aakash, Sparrow',
+      SPARROW_TOKEN: 't',
+      SPARROW_FROM: 'Demo',
+      AAKASH_TOKEN: 'a',
+    };
+    expect(loadConfiguration(both).sms.gateways).toEqual(['aakash', 'sparrow']);
+    expect(problemsOf({ ...both, AAKASH_TOKEN: '' })).toEqual(['AAKASH_TOKEN']);
+    expect(problemsOf({ ...both, SMS_GATEWAY: 'sparrow,twilio' })).toEqual(['SMS_GATEWAY']);
+    expect(problemsOf({ ...both, SMS_GATEWAY: 'sparrow,sparrow' })).toEqual(['SMS_GATEWAY']);
+    expect(() => loadConfiguration({ ...both, SMS_GATEWAY: 'console,sparrow' })).toThrow(
+      /SMS_GATEWAY: names "console", which only works alone/,
+    );
+  });
+
+  it('reads test numbers, and refuses them in production unless allowed', () => {
+    const secret = 'x'.repeat(32);
+    const production = {
+      NODE_ENV: 'production',
+      JWT_SECRET: secret,
+      OTP_HMAC_SECRET: secret,
+      SMS_GATEWAY: 'sparrow',
+      SPARROW_TOKEN: 't',
+      SPARROW_FROM: 'Demo',
+      TEST_PHONE_NUMBERS: '9800000001:123456, +9779800000002:654321',
+    };
+    expect(
+      loadConfiguration({ TEST_PHONE_NUMBERS: production.TEST_PHONE_NUMBERS }).sms.testNumbers,
+    ).toBe('9800000001:123456, +9779800000002:654321');
+    expect(() => loadConfiguration(production)).toThrow(
+      /TEST_PHONE_NUMBERS: is refused when NODE_ENV=production/,
+    );
+    expect(problemsOf({ ...production, ALLOW_TEST_PHONE_NUMBERS_IN_PRODUCTION: 'true' })).toEqual(
+      [],
+    );
+    expect(() => loadConfiguration({ TEST_PHONE_NUMBERS: '1234:123456' })).toThrow(
+      /"1234" is not a 10-digit Nepali mobile number/,
+    );
+    expect(() => loadConfiguration({ TEST_PHONE_NUMBERS: '9800000001:12' })).toThrow(
+      /the code for 9800000001 must be 6 digits/,
+    );
+    expect(problemsOf({ TEST_PHONE_NUMBERS: 'nonsense' })).toEqual(['TEST_PHONE_NUMBERS']);
+  });
+
+  it('takes the SMS default language from en and ne only', () => {
+    expect(loadConfiguration({ SMS_DEFAULT_LOCALE: 'ne' }).sms.defaultLocale).toBe('ne');
+    expect(problemsOf({ SMS_DEFAULT_LOCALE: 'hi' })).toEqual(['SMS_DEFAULT_LOCALE']);
   });
 
   it('splits CORS origins', () => {

@@ -9,11 +9,6 @@ import { HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@
 import { Public } from '../common/auth/public.decorator';
 import { ServiceUnavailableError } from '../common/errors/domain-error';
 
-/**
- * Liveness and readiness, open to anyone (load balancers, orchestrators). Readiness is about this
- * instance and its database only: it discloses nothing about the SMS gateways (their balance is an
- * operator's business) and does not fail when a gateway does, since sends fail over on their own.
- */
 @Public()
 @ApiTags('health')
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
@@ -33,7 +28,9 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: 200 when the database answers, 503 otherwise' })
   @ApiOkResponse({
-    description: 'The database answers. Nothing else is reported (no SMS gateway detail).',
+    description:
+      'The database answers. Nothing about the SMS gateways or their balances is disclosed here ' +
+      '(admins see those in `GET /v1/admin/gateways`).',
   })
   @ApiServiceUnavailableResponse({
     description: 'problem+json, code NOT_READY, with the failing checks.',

@@ -47,6 +47,14 @@ describe('SPARROW_BASE_URL', () => {
     expect(problemsOf({ ...PRODUCTION, SPARROW_BASE_URL: url })).toEqual([]);
   });
 
+  it('holds for AAKASH_BASE_URL too, whose requests carry its token and the codes as well', () => {
+    expect(loadConfiguration({}).sms.aakash.baseUrl).toBe('https://sms.aakashsms.com');
+    expect(problemsOf({ ...PRODUCTION, AAKASH_BASE_URL: 'http://sms.aakashsms.com' })).toEqual([
+      expect.stringMatching(/^must be https:\/\/ when NODE_ENV=production/),
+    ]);
+    expect(problemsOf({ ...PRODUCTION, AAKASH_BASE_URL: 'http://127.0.0.1:4020' })).toEqual([]);
+  });
+
   it('accepts plain http outside production (tests and development fakes)', () => {
     expect(problemsOf({ SPARROW_BASE_URL: 'http://sparrow-fake.internal' })).toEqual([]);
   });

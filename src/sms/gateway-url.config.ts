@@ -9,7 +9,7 @@ import type { ConfigProblem } from '../config/environment';
  */
 export const gatewayUrlCheck: ConfigCheck = (env, invalid) => {
   if (env.NODE_ENV !== 'production') return [];
-  return (['SPARROW_BASE_URL'] as const)
+  return (['SPARROW_BASE_URL', 'AAKASH_BASE_URL'] as const)
     .filter((name) => !invalid.has(name))
     .flatMap((name) => insecureGatewayUrl(name, env[name]));
 };

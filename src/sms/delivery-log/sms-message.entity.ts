@@ -1,7 +1,11 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** `pending` while the gateway is asked; `sent` and `unknown` count against the limits, `failed` not. */
-export type SmsMessageStatus = 'pending' | 'sent' | 'failed' | 'unknown';
+/**
+ * `pending` while the gateway is asked; `sent` and `unknown` count against the limits, `failed`
+ * not; `answered` is no SMS (a send answered PHONE_IN_USE / PHONE_ALREADY_VERIFIED) and counts
+ * against the caller's own limits only.
+ */
+export type SmsMessageStatus = 'pending' | 'sent' | 'failed' | 'unknown' | 'answered';
 /** What the gateway said (API.md, "Gateway outcomes"). */
 export type SmsOutcomeKind = 'sent' | 'refused' | 'unreached' | 'unknown';
 
@@ -22,7 +26,10 @@ export type SmsOutcomeKind = 'sent' | 'refused' | 'unreached' | 'unknown';
   where: `"status" <> 'failed'`,
 })
 @Index('sms_messages_created_at_idx', ['createdAt'])
-@Check('sms_messages_status_check', `"status" IN ('pending', 'sent', 'failed', 'unknown')`)
+@Check(
+  'sms_messages_status_check',
+  `"status" IN ('pending', 'sent', 'failed', 'unknown', 'answered')`,
+)
 @Check('sms_messages_outcome_check', `"outcome" IN ('sent', 'refused', 'unreached', 'unknown')`)
 export class SmsMessage {
   @PrimaryColumn('uuid', { primaryKeyConstraintName: 'sms_messages_pkey' })
@@ -40,7 +47,10 @@ export class SmsMessage {
   @Column('varchar', { name: 'client_ip', length: 45, nullable: true })
   clientIp!: string | null;
 
-  /** The gateway asked: sparrow, aakash, console, or test (a test number: no gateway at all). */
+  /**
+   * The gateway asked: sparrow, aakash, console; `test` for a test number and `none` for an
+   * answered send (no gateway at all).
+   */
   @Column('varchar', { length: 20 })
   provider!: string;
 
