@@ -15,8 +15,8 @@ import { SmsGatewayError } from '../../src/sms/sms.errors';
 import { PhoneInUseError } from '../../src/users/users.errors';
 import { UsersService } from '../../src/users/users.service';
 import { holdRowLocks, waitForLockWaiters } from '../support/row-locks';
-import { createServiceTier, ServiceTier } from '../support/service-tier';
-import { e164, uniquePhone, uniqueUsername, wrongCode } from '../support/test-values';
+import { createServiceTier, rejection, ServiceTier } from '../support/service-tier';
+import { e164, uniqueIp, uniquePhone, uniqueUsername, wrongCode } from '../support/test-values';
 
 const MAX_ATTEMPTS = 5;
 const TTL_SECONDS = 600;
@@ -41,18 +41,6 @@ interface StoredVerification {
   codeHash: string | null;
 }
 
-/** The error a call was rejected with; fails the test if it resolved or threw something else. */
-async function rejection(call: Promise<unknown>): Promise<DomainError> {
-  const settled = await call.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-  if (!('error' in settled))
-    throw new Error(`expected a rejection, got ${JSON.stringify(settled)}`);
-  if (!(settled.error instanceof DomainError)) throw settled.error;
-  return settled.error;
-}
-
 /**
  * What a call ended in, as a client would see it: `approved`/`pending`… for a verification, the
  * error's code (and attempts left) for a DomainError, anything else (a 500) spelt out so an
@@ -74,7 +62,6 @@ describe('PhoneVerificationService on PostgreSQL (service tier)', () => {
   let service: PhoneVerificationService;
   let users: UsersService;
   let sql: Client;
-  let ipCounter = 0;
 
   beforeAll(async () => {
     tier = await createServiceTier({ env: ENV });
@@ -90,13 +77,7 @@ describe('PhoneVerificationService on PostgreSQL (service tier)', () => {
     return user.id;
   }
 
-  /** A client IP of the test's own (TEST-NET-2), so the per-IP count of one test leaves others alone. */
-  function newIp(): string {
-    ipCounter += 1;
-    return `198.51.${100 + Math.floor(ipCounter / 250)}.${ipCounter % 250}`;
-  }
-
-  function send(userId: string, phone: string, clientIp = newIp()): Promise<VerificationView> {
+  function send(userId: string, phone: string, clientIp = uniqueIp()): Promise<VerificationView> {
     return service.start({ userId, phone, clientIp });
   }
 
@@ -139,6 +120,8 @@ describe('PhoneVerificationService on PostgreSQL (service tier)', () => {
       expect(tier.sms.codesFor(e164(phone))).toHaveLength(1);
       const code = lastCode(phone);
       expect(code).toMatch(/^\d{6}$/);
+      // only its HMAC is stored
+      expect((await stored(sent.id)).codeHash).toMatch(/^[0-9a-f]{64}$/);
 
       const approved = await service.check(userId, phone, code);
       expect(approved).toMatchObject({

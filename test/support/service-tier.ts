@@ -3,6 +3,7 @@ import { Logger } from 'nestjs-pino';
 import { Client } from 'pg';
 import { AppModule } from '../../src/app.module';
 import { Clock } from '../../src/common/clock';
+import { DomainError } from '../../src/common/errors/domain-error';
 import { LogDestination } from '../../src/common/logging/logging.module';
 import { AppConfig } from '../../src/config/app-config';
 import { loadConfiguration } from '../../src/configuration';
@@ -90,4 +91,14 @@ export async function createServiceTier(options: ServiceTierOptions = {}): Promi
     await database.drop();
     throw error;
   }
+}
+
+/** The DomainError a service call was rejected with; fails the test if it resolved or threw another error. */
+export async function rejection(call: Promise<unknown>): Promise<DomainError> {
+  const error = await call.then(
+    () => new Error('expected the call to be rejected, but it succeeded'),
+    (reason: unknown) => reason,
+  );
+  if (!(error instanceof DomainError)) throw error;
+  return error;
 }

@@ -24,3 +24,13 @@ export function wrongCode(code: string): string {
     .map((digit) => String((Number(digit) + 1) % 10))
     .join('');
 }
+
+/**
+ * A client IP no other call of this test file uses (from the documentation ranges
+ * 198.51.100.0/24 and onwards), so per-IP counts of one test leave the others alone.
+ */
+let nextIp = 0;
+export function uniqueIp(): string {
+  nextIp += 1;
+  return `198.51.${100 + Math.floor(nextIp / 250)}.${1 + (nextIp % 250)}`;
+}
