@@ -11,6 +11,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - `outcome` (sent | refused | unreached | unknown) and `refusal_cause` (number | account |
  *   other) say what happened, `network`, `latency_ms`, `operator`, `encoding` and `segments`
  *   what an operator needs to read the bill;
+ * - `client_subject` (the address, or an IPv6 client's /64: what the per-IP limit counts) and
+ *   `client_network` (the IPv4 /24 or IPv6 /48: the fraud guard's network), each indexed;
  * - `retry_of`: a failover attempt continues an earlier row of the same send. The earlier row is
  *   marked failed without giving its budget slot back, and the trigger takes no new slot for
  *   this one: the send holds exactly one slot however many gateways it tried.
@@ -31,7 +33,15 @@ export class RecordGatewayOutcomes1796000000000 implements MigrationInterface {
         ADD COLUMN "latency_ms" integer,
         ADD COLUMN "encoding" character varying(5),
         ADD COLUMN "segments" smallint,
+        ADD COLUMN "client_subject" character varying(45),
+        ADD COLUMN "client_network" character varying(45),
         ADD COLUMN "retry_of" uuid`);
+    await queryRunner.query(
+      `CREATE INDEX "sms_messages_client_subject_recent_idx" ON "sms_messages" ("client_subject", "created_at") WHERE "status" <> 'failed'`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "sms_messages_client_network_recent_idx" ON "sms_messages" ("client_network", "created_at") WHERE "status" <> 'failed'`,
+    );
     await queryRunner.query(`
       ALTER TABLE "sms_messages"
         DROP CONSTRAINT "sms_messages_status_check",
@@ -91,7 +101,8 @@ export class RecordGatewayOutcomes1796000000000 implements MigrationInterface {
         ADD CONSTRAINT "sms_messages_status_check" CHECK ("status" IN ('pending', 'sent', 'failed'))`);
     await queryRunner.query(`
       ALTER TABLE "sms_messages"
-        DROP COLUMN "retry_of", DROP COLUMN "segments", DROP COLUMN "encoding",
+        DROP COLUMN "retry_of", DROP COLUMN "client_network", DROP COLUMN "client_subject",
+        DROP COLUMN "segments", DROP COLUMN "encoding",
         DROP COLUMN "latency_ms", DROP COLUMN "network", DROP COLUMN "operator",
         DROP COLUMN "refusal_cause", DROP COLUMN "outcome"`);
   }

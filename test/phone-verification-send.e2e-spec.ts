@@ -336,6 +336,22 @@ describe('POST /v1/phone-verifications (send)', () => {
       expect(refused.body.code).toBe('SEND_LIMIT_REACHED');
       await startVerification(t.url, accessToken, uniquePhone(), freshIp()).expect(201);
     });
+
+    it('counts an IPv6 client by its /64: six addresses of one /64 share the per-IP limit', async () => {
+      const slash64 = `2001:db8:${(++ipCounter).toString(16)}:42`;
+      for (let i = 1; i <= 6; i += 1) {
+        const { accessToken } = await user();
+        const address = { 'x-forwarded-for': `${slash64}::${i.toString(16)}` };
+        await startVerification(t.url, accessToken, uniquePhone(), address).expect(201);
+      }
+      const { accessToken } = await user();
+      const sameNetwork = { 'x-forwarded-for': `${slash64}:ffff:ffff:ffff:fffe` };
+      const refused = await startVerification(t.url, accessToken, uniquePhone(), sameNetwork);
+      expect(refused.status).toBe(429);
+      expect(refused.body.code).toBe('SEND_LIMIT_REACHED');
+      const nextNetwork = { 'x-forwarded-for': `${slash64.slice(0, -2)}43::1` };
+      await startVerification(t.url, accessToken, uniquePhone(), nextNetwork).expect(201);
+    });
   });
 
   describe('gateway failures', () => {

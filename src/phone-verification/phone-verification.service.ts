@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { UnauthenticatedError, ValidationFailedError } from '../common/errors/domain-error';
+import { ipLimitSubject } from '../common/http/ip-keys';
 import { maskPhone } from '../common/logging/mask';
 import { AppConfig } from '../config/app-config';
 import { Connection, Database, Queryable, Transaction } from '../database/database';
@@ -134,7 +135,7 @@ export class PhoneVerificationService {
     const reservation = await this.db
       .transaction(
         (transaction) => this.reserveSend(transaction, request),
-        this.verifications.sendLocks(input.userId, phone.e164, input.clientIp),
+        this.verifications.sendLocks(input.userId, phone.e164, ipLimitSubject(input.clientIp)),
       )
       .catch((error: unknown) => {
         // The day's budget is taken as the reservation commits; a refused commit rolled it all back.

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../common/errors/domain-error';
+import { clientNetwork, ipLimitSubject } from '../../common/http/ip-keys';
 import { AppConfig } from '../../config/app-config';
 import { sqlStateOf } from '../../database/database-errors';
 import type { Queryable, Transaction } from '../../database/database';
@@ -71,7 +72,7 @@ export type SmsCounter = 'toPhoneByUser' | 'byUser' | 'fromIp';
 const COUNTED_ON: Record<SmsCounter, readonly SmsCountKey[]> = {
   toPhoneByUser: ['toPhone', 'userId'],
   byUser: ['userId'],
-  fromIp: ['clientIp'],
+  fromIp: ['clientSubject'],
 };
 
 // Raised by migration TakeSmsBudgetAtCommit's trigger when a commit would exceed the budget.
@@ -108,6 +109,7 @@ export class SmsDeliveryLog {
   async usage(on: Queryable, query: SmsUsageQuery): Promise<SmsUsage> {
     const counts = await this.messages.counts(on, {
       ...query,
+      clientSubject: ipLimitSubject(query.clientIp),
       daySince: new Date(`${utcDay(query.now)}T00:00:00.000Z`),
       pendingSince: new Date(query.now.getTime() - this.pendingSettlesWithinMs),
     });
@@ -128,12 +130,16 @@ export class SmsDeliveryLog {
   countedAt(
     on: Queryable,
     counter: SmsCounter,
-    keys: Readonly<Record<SmsCountKey, string>>,
+    keys: Readonly<{ toPhone: string; userId: string; clientIp: string }>,
     since: Date,
     skip: number,
   ): Promise<Date | null> {
-    const columns = COUNTED_ON[counter];
-    const filter = Object.fromEntries(columns.map((column) => [column, keys[column]]));
+    const values: Record<SmsCountKey, string> = {
+      toPhone: keys.toPhone,
+      userId: keys.userId,
+      clientSubject: ipLimitSubject(keys.clientIp),
+    };
+    const filter = Object.fromEntries(COUNTED_ON[counter].map((key) => [key, values[key]]));
     return this.messages.countedAt(on, filter, since, skip);
   }
 
@@ -155,6 +161,8 @@ export class SmsDeliveryLog {
         userId: reservation.userId,
         toPhone: reservation.toPhone,
         clientIp: reservation.clientIp,
+        clientSubject: ipLimitSubject(reservation.clientIp),
+        clientNetwork: clientNetwork(reservation.clientIp),
         provider: reservation.provider,
         operator: reservation.operator,
         encoding: reservation.encoding,
@@ -179,6 +187,8 @@ export class SmsDeliveryLog {
       userId: answer.userId,
       toPhone: answer.toPhone,
       clientIp: answer.clientIp,
+      clientSubject: ipLimitSubject(answer.clientIp),
+      clientNetwork: clientNetwork(answer.clientIp),
       createdAt: answer.at,
     });
   }

@@ -25,6 +25,12 @@ export type SmsOutcomeKind = 'sent' | 'refused' | 'unreached' | 'unknown';
 @Index('sms_messages_client_ip_recent_idx', ['clientIp', 'createdAt'], {
   where: `"status" <> 'failed'`,
 })
+@Index('sms_messages_client_subject_recent_idx', ['clientSubject', 'createdAt'], {
+  where: `"status" <> 'failed'`,
+})
+@Index('sms_messages_client_network_recent_idx', ['clientNetwork', 'createdAt'], {
+  where: `"status" <> 'failed'`,
+})
 @Index('sms_messages_created_at_idx', ['createdAt'])
 @Check(
   'sms_messages_status_check',
@@ -80,6 +86,14 @@ export class SmsMessage {
 
   @Column('smallint', { nullable: true })
   segments!: number | null;
+
+  /** Whom the per-IP limit counts: the address, or an IPv6 client's /64 (ip-keys.ts). */
+  @Column('varchar', { name: 'client_subject', length: 45, nullable: true })
+  clientSubject!: string | null;
+
+  /** The client's network for the fraud guard: its IPv4 /24 or IPv6 /48. */
+  @Column('varchar', { name: 'client_network', length: 45, nullable: true })
+  clientNetwork!: string | null;
 
   /** The failed attempt of the same send this failover attempt continues. */
   @Column('uuid', { name: 'retry_of', nullable: true })

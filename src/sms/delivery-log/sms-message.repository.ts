@@ -16,6 +16,8 @@ export type SmsReservationRow = Pick<
   | 'userId'
   | 'toPhone'
   | 'clientIp'
+  | 'clientSubject'
+  | 'clientNetwork'
   | 'provider'
   | 'operator'
   | 'encoding'
@@ -43,6 +45,8 @@ const RESERVATION_COLUMNS = [
   'userId',
   'toPhone',
   'clientIp',
+  'clientSubject',
+  'clientNetwork',
   'provider',
   'operator',
   'encoding',
@@ -85,7 +89,7 @@ export interface SmsCountsRow {
 export interface SmsCountsQuery {
   toPhone: string;
   userId: string;
-  clientIp: string;
+  clientSubject: string;
   phoneSince: Date;
   userSince: Date;
   ipSince: Date;
@@ -95,15 +99,15 @@ export interface SmsCountsQuery {
 }
 
 /** The columns a per-key limit counts on. */
-export type SmsCountKey = 'toPhone' | 'userId' | 'clientIp';
+export type SmsCountKey = 'toPhone' | 'userId' | 'clientSubject';
 
-const COUNT_KEYS: readonly SmsCountKey[] = ['toPhone', 'userId', 'clientIp'];
+const COUNT_KEYS: readonly SmsCountKey[] = ['toPhone', 'userId', 'clientSubject'];
 
 /** Which rows count: an answered send counts against the caller's limits, never the number's. */
 const COUNTED: Record<SmsCountKey, string> = {
   toPhone: "status NOT IN ('failed', 'answered')",
   userId: "status <> 'failed'",
-  clientIp: "status <> 'failed'",
+  clientSubject: "status <> 'failed'",
 };
 
 /**
@@ -127,7 +131,7 @@ export class SmsMessageRepository {
          (SELECT count(*)::int FROM sms_messages
            WHERE user_id = $2 AND status <> 'failed' AND created_at > $5) AS "byUser",
          (SELECT count(*)::int FROM sms_messages
-           WHERE client_ip = $3 AND status <> 'failed' AND created_at > $6) AS "fromIp",
+           WHERE client_subject = $3 AND status <> 'failed' AND created_at > $6) AS "fromIp",
          (SELECT max(created_at) FROM sms_messages
            WHERE user_id = $2 AND to_phone = $1 AND status IN ('sent', 'unknown')) AS "lastSent",
          (SELECT max(created_at) FROM sms_messages
@@ -135,7 +139,7 @@ export class SmsMessageRepository {
       [
         query.toPhone,
         query.userId,
-        query.clientIp,
+        query.clientSubject,
         query.phoneSince,
         query.userSince,
         query.ipSince,
@@ -180,10 +184,10 @@ export class SmsMessageRepository {
     dailyBudget: number,
   ): Promise<void> {
     await transaction.query(
-      `WITH budget AS (SELECT set_config('${BUDGET_SETTING}', $11::text, true))
+      `WITH budget AS (SELECT set_config('${BUDGET_SETTING}', $13::text, true))
        INSERT INTO sms_messages (${messages.columns(RESERVATION_COLUMNS)}, status)
        SELECT $1::uuid, $2::uuid, $3::uuid, $4::varchar, $5::varchar, $6::varchar, $7::varchar,
-              $8::varchar, $9::smallint, $10::timestamptz, 'pending'
+              $8::varchar, $9::varchar, $10::varchar, $11::smallint, $12::timestamptz, 'pending'
          FROM budget`,
       [...RESERVATION_COLUMNS.map((property) => row[property]), String(dailyBudget)],
     );
@@ -195,13 +199,24 @@ export class SmsMessageRepository {
    */
   async insertAnswered(
     transaction: Transaction,
-    row: Pick<SmsMessage, 'id' | 'userId' | 'toPhone' | 'clientIp' | 'createdAt'>,
+    row: Pick<
+      SmsMessage,
+      'id' | 'userId' | 'toPhone' | 'clientIp' | 'clientSubject' | 'clientNetwork' | 'createdAt'
+    >,
   ): Promise<void> {
     await transaction.query(
-      `INSERT INTO sms_messages
-         (id, user_id, to_phone, client_ip, provider, status, created_at, completed_at)
-       VALUES ($1, $2, $3, $4, 'none', 'answered', $5, $5)`,
-      [row.id, row.userId, row.toPhone, row.clientIp, row.createdAt],
+      `INSERT INTO sms_messages (id, user_id, to_phone, client_ip, client_subject, client_network,
+                                 provider, status, created_at, completed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'none', 'answered', $7, $7)`,
+      [
+        row.id,
+        row.userId,
+        row.toPhone,
+        row.clientIp,
+        row.clientSubject,
+        row.clientNetwork,
+        row.createdAt,
+      ],
     );
   }
 
@@ -245,10 +260,11 @@ export class SmsMessageRepository {
           RETURNING *
        )
        INSERT INTO sms_messages (id, retry_of, provider, status, verification_id, user_id,
-                                 to_phone, client_ip, operator, encoding, segments, created_at)
+                                 to_phone, client_ip, client_subject, client_network, operator,
+                                 encoding, segments, created_at)
        SELECT $${AFTER_ATTEMPT}::uuid, id, $${AFTER_ATTEMPT + 1}::varchar, 'pending',
-              verification_id, user_id, to_phone, client_ip, operator, encoding, segments,
-              created_at
+              verification_id, user_id, to_phone, client_ip, client_subject, client_network,
+              operator, encoding, segments, created_at
          FROM failed
        RETURNING id`,
       [id, ...attemptValues(attempt), nextId, nextGateway],
