@@ -79,7 +79,8 @@ export function latinTextOnScreen(page: Page, allowed: readonly string[] = []): 
         rest = rest.replace(/\\+977 \\d{3}-\\d{3}-\\d{4}|\\+977|\\b\\d{10}\\b|98X{8}/g, ' ');
         return /[A-Za-z]/.test(rest);
       };
-      const english = (element) => element.closest('[lang]')?.getAttribute('lang') === 'en';
+      // Marked English inside the page (the switch's "English"), not the page as a whole.
+      const english = (element) => element.closest('body [lang="en"]') !== null;
       const found = [];
       const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
