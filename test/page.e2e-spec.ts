@@ -19,7 +19,9 @@ describe('The sign-up wall page is served at / from public/', () => {
     expect(res.text).not.toContain('__CODE_LENGTH__');
     expect(res.text).toContain('maxlength="8"');
     expect(res.text).toContain('pattern="[0-9०-९]{8}"');
-    expect(res.text).toContain('We will text you a code of 8 digits.');
+    expect(res.text).toContain('minlength="8"');
+    // The page's texts come from web/i18n/ (in the person's language), not from the HTML.
+    expect(res.text).toContain('data-i18n="phone.heading"');
   });
 
   it('sends the strict CSP with it, which the page needs nothing beyond', async () => {
