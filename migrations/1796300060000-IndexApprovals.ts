@@ -14,13 +14,17 @@ export class IndexApprovals1796300060000 implements MigrationInterface {
   transaction = false;
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP INDEX CONCURRENTLY IF EXISTS "phone_verifications_approved_at_idx"`);
+    await queryRunner.query(
+      `DROP INDEX CONCURRENTLY IF EXISTS "phone_verifications_approved_at_idx"`,
+    );
     await queryRunner.query(
       `CREATE INDEX CONCURRENTLY "phone_verifications_approved_at_idx" ON "phone_verifications" ("approved_at") INCLUDE ("phone") WHERE "approved_at" IS NOT NULL`,
     );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP INDEX CONCURRENTLY IF EXISTS "phone_verifications_approved_at_idx"`);
+    await queryRunner.query(
+      `DROP INDEX CONCURRENTLY IF EXISTS "phone_verifications_approved_at_idx"`,
+    );
   }
 }

@@ -41,7 +41,10 @@ export function seedableDatabaseName(url: string): string {
 
 async function main(): Promise<void> {
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('Set DATABASE_URL to the database to seed (its name must say "stats" or "test").');
+  if (!url)
+    throw new Error(
+      'Set DATABASE_URL to the database to seed (its name must say "stats" or "test").',
+    );
   const name = seedableDatabaseName(url);
   const sms = Number(process.env.SEED_SMS ?? 1_000_000);
   const days = Number(process.env.SEED_DAYS ?? 30);

@@ -1,9 +1,4 @@
-import {
-  createParamDecorator,
-  ExecutionContext,
-  CanActivate,
-  Injectable,
-} from '@nestjs/common';
+import { createParamDecorator, ExecutionContext, CanActivate, Injectable } from '@nestjs/common';
 import type { WithAuthenticatedUser } from '../common/auth/current-user.decorator';
 import { UnauthenticatedError } from '../common/errors/domain-error';
 import { AppConfig } from '../config/app-config';

@@ -123,7 +123,10 @@ export class FraudService implements OnModuleInit {
       });
     } catch (error) {
       const constraint = uniqueViolationConstraint(error);
-      if (constraint === 'phone_allowlist_phone_key' || constraint === 'phone_allowlist_prefix_key') {
+      if (
+        constraint === 'phone_allowlist_phone_key' ||
+        constraint === 'phone_allowlist_prefix_key'
+      ) {
         throw new AlreadyAllowlistedError();
       }
       throw error;

@@ -1,10 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import {
-  CheckOutcome,
-  MetricsRegistry,
-  SendRefusalReason,
-  SmsOutcome,
-} from './metrics-registry';
+import { CheckOutcome, MetricsRegistry, SendRefusalReason, SmsOutcome } from './metrics-registry';
 import { SendRefusalCounts } from './send-refusals/send-refusal-counts';
 
 // Label values come from our own code, but a label is forever: anything unexpected is folded

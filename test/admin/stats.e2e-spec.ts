@@ -199,7 +199,12 @@ describe('GET /v1/admin/stats after sends and checks through the API (smoke)', (
     );
     c.t.clock.advance(1);
     const res = await asUser(c.t, c.admin).get('/v1/admin/stats').expect(200);
-    expect(res.body.totals).toMatchObject({ sent: 2, refused: 0, approved: 1, conversionRate: 0.5 });
+    expect(res.body.totals).toMatchObject({
+      sent: 2,
+      refused: 0,
+      approved: 1,
+      conversionRate: 0.5,
+    });
     expect(res.body.byOperator).toEqual(
       expect.arrayContaining([expect.objectContaining({ operator: 'NCELL', approved: 1 })]),
     );

@@ -6,26 +6,30 @@ import {
   ApiOperation,
   ApiParam,
 } from '@nestjs/swagger';
-import { ApiProblemResponse, VALIDATION_FAILED_DETAIL } from '../../common/http/api-problem-response';
+import {
+  ApiProblemResponse,
+  VALIDATION_FAILED_DETAIL,
+} from '../../common/http/api-problem-response';
 import { AllowlistEntryNotFoundError, BlockNotFoundError } from '../../fraud/fraud.errors';
 import { FraudService } from '../../fraud/fraud.service';
 import { AdminCaller, CurrentAdmin } from '../admin.guard';
 import { AdminController } from '../admin-route.decorator';
 import { UuidParamPipe } from '../uuid-param.pipe';
 import { CreateAllowlistEntryDto, CreateBlockDto, DEFAULT_BLOCK_SECONDS } from './lists.dto';
-import {
-  AllowlistEntryView,
-  BlockView,
-  toAllowlistEntryView,
-  toBlockView,
-} from './lists.response';
+import { AllowlistEntryView, BlockView, toAllowlistEntryView, toBlockView } from './lists.response';
 import { phoneTargetOf } from './phone-target.parser';
 
-const ID = ApiParam({ name: 'id', format: 'uuid' });
+const ID = ApiParam({
+  name: 'id',
+  format: 'uuid',
+  example: '5d0c6f0e-8a44-4f6b-b1f5-0e2b7f3f6a10',
+});
 const BAD_TARGET = ApiProblemResponse(
   400,
   { VALIDATION_FAILED: VALIDATION_FAILED_DETAIL },
-  { errors: [{ field: 'prefix', message: 'must be the first 6 digits of a Nepali mobile number' }] },
+  {
+    errors: [{ field: 'prefix', message: 'must be the first 6 digits of a Nepali mobile number' }],
+  },
 );
 
 /** Blocks: sends to a blocked number or prefix are refused (403 PHONE_BLOCKED) until they end. */
@@ -39,7 +43,7 @@ export class BlocksController {
     summary: 'Blocks in force',
     description: 'Operators’ and the fraud guard’s (`source: "auto"`), the one ending last first.',
   })
-  @ApiOkResponse({ type: [BlockView] })
+  @ApiOkResponse({ type: [BlockView], description: 'At most 1000, the one ending last first.' })
   async list(): Promise<BlockView[]> {
     return (await this.fraud.listBlocks()).map(toBlockView);
   }
@@ -52,9 +56,12 @@ export class BlocksController {
       'Sends to it are refused from now for `seconds` (default 24 h). It applies to allowlisted numbers too: ' +
       'the allowlist exempts from the fraud guard, not from an operator.',
   })
-  @ApiCreatedResponse({ type: BlockView })
+  @ApiCreatedResponse({ type: BlockView, description: 'The block, in force from now.' })
   @BAD_TARGET
-  async create(@Body() body: CreateBlockDto, @CurrentAdmin() admin: AdminCaller): Promise<BlockView> {
+  async create(
+    @Body() body: CreateBlockDto,
+    @CurrentAdmin() admin: AdminCaller,
+  ): Promise<BlockView> {
     const block = await this.fraud.addBlock({
       target: phoneTargetOf(body),
       seconds: body.seconds ?? DEFAULT_BLOCK_SECONDS,
@@ -89,7 +96,7 @@ export class AllowlistController {
 
   @Get()
   @ApiOperation({ summary: 'The allowlist, newest first' })
-  @ApiOkResponse({ type: [AllowlistEntryView] })
+  @ApiOkResponse({ type: [AllowlistEntryView], description: 'At most 1000, newest first.' })
   async list(): Promise<AllowlistEntryView[]> {
     return (await this.fraud.listAllowlist()).map(toAllowlistEntryView);
   }
@@ -100,7 +107,7 @@ export class AllowlistController {
     summary: 'Allowlist a number or a prefix',
     description: 'The fraud guard’s signals and automatic blocks no longer apply to it.',
   })
-  @ApiCreatedResponse({ type: AllowlistEntryView })
+  @ApiCreatedResponse({ type: AllowlistEntryView, description: 'The new entry.' })
   @BAD_TARGET
   @ApiProblemResponse(409, {
     ALREADY_ALLOWLISTED: 'This number or prefix is already on the allowlist.',

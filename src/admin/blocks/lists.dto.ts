@@ -37,7 +37,11 @@ export class CreateBlockDto {
   @Max(MAX_BLOCK_SECONDS, { message: `must be at most ${MAX_BLOCK_SECONDS} (a year)` })
   seconds?: number;
 
-  @ApiProperty({ description: 'Why, for the other operators (1–200 characters).', maxLength: 200 })
+  @ApiProperty({
+    description: 'Why, for the other operators (1–200 characters).',
+    maxLength: 200,
+    example: 'Reported as SMS pumping',
+  })
   @IsString()
   @MaxLength(200)
   @Matches(TEXT, { message: 'must not be empty' })
@@ -45,19 +49,29 @@ export class CreateBlockDto {
 }
 
 export class CreateAllowlistEntryDto {
-  @ApiPropertyOptional({ description: 'A number in any accepted form. Give this or `prefix`.' })
+  @ApiPropertyOptional({
+    description: 'A number in any accepted form. Give this or `prefix`.',
+    example: '9812345678',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(40)
   phone?: string;
 
-  @ApiPropertyOptional({ description: 'The first 6 digits of the national number.' })
+  @ApiPropertyOptional({
+    description: 'The first 6 digits of the national number. Give this or `phone`.',
+    example: '984100',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(20)
   prefix?: string;
 
-  @ApiProperty({ description: 'Why it is trusted (1–200 characters).', maxLength: 200 })
+  @ApiProperty({
+    description: 'Why it is trusted (1–200 characters).',
+    maxLength: 200,
+    example: 'Head office numbers',
+  })
   @IsString()
   @MaxLength(200)
   @Matches(TEXT, { message: 'must not be empty' })

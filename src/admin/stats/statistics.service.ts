@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { FieldError, ValidationFailedError } from '../../common/errors/domain-error';
 import {
-  BUCKET_MS,
   bucketStarts,
   StatisticsBucket,
   StatisticsWindow,
@@ -129,11 +128,6 @@ export class StatisticsService {
       byGateway,
     };
   }
-}
-
-/** The bucket width in ms, for clients that align their own ranges. */
-export function bucketWidthMs(bucket: StatisticsBucket): number {
-  return BUCKET_MS[bucket];
 }
 
 function counts(

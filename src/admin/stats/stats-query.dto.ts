@@ -1,6 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional } from 'class-validator';
-import { STATISTICS_BUCKETS, type StatisticsBucket } from '../../common/statistics/statistics-window';
+import {
+  STATISTICS_BUCKETS,
+  type StatisticsBucket,
+} from '../../common/statistics/statistics-window';
 
 /** `GET /v1/admin/stats` query; the range rules across fields are StatisticsService's. */
 export class StatsQueryDto {

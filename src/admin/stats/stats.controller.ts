@@ -20,7 +20,7 @@ export class StatsController {
       '`sent` or `unknown`. Buckets are UTC hours or days; the first and last may be partial. At most 31 days ' +
       'by hour, 366 by day.',
   })
-  @ApiOkResponse({ type: StatsResponse })
+  @ApiOkResponse({ type: StatsResponse, description: 'The counts over the range, per bucket.' })
   @ApiProblemResponse(
     400,
     { VALIDATION_FAILED: 'A bad date or bucket, `from` not before `to`, or a range too long.' },

@@ -1,19 +1,22 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 export class RefusalsByReason {
-  @ApiProperty({ description: 'Another code asked for within OTP_RESEND_COOLDOWN_SECONDS.' })
+  @ApiProperty({
+    description: 'Another code asked for within OTP_RESEND_COOLDOWN_SECONDS.',
+    example: 3,
+  })
   cooldown!: number;
-  @ApiProperty({ description: 'The per-number hourly (or daily) limit.' })
+  @ApiProperty({ description: 'The per-number hourly (or daily) limit.', example: 0 })
   phone!: number;
-  @ApiProperty({ description: 'The per-account daily limit.' })
+  @ApiProperty({ description: 'The per-account daily limit.', example: 0 })
   user!: number;
-  @ApiProperty({ description: 'The per-client-IP (or per-network) limit.' })
+  @ApiProperty({ description: 'The per-client-IP (or per-network) limit.', example: 1 })
   ip!: number;
-  @ApiProperty({ description: 'SMS_DAILY_BUDGET was spent.' })
+  @ApiProperty({ description: 'SMS_DAILY_BUDGET was spent.', example: 2 })
   budget!: number;
-  @ApiProperty({ description: 'The number or its prefix was blocked.' })
+  @ApiProperty({ description: 'The number or its prefix was blocked.', example: 0 })
   blocked!: number;
-  @ApiProperty({ description: 'A proof-of-work challenge was required and missing.' })
+  @ApiProperty({ description: 'A proof-of-work challenge was required and missing.', example: 0 })
   challenge!: number;
 }
 
@@ -26,7 +29,8 @@ export class StatsCounts {
   sent!: number;
 
   @ApiProperty({
-    description: 'Gateway attempts that did not go out: refused or not reached (failover included).',
+    description:
+      'Gateway attempts that did not go out: refused or not reached (failover included).',
     example: 42,
   })
   refused!: number;
@@ -48,15 +52,17 @@ export class StatsCounts {
   })
   conversionRate!: number | null;
 
-  @ApiProperty({
-    type: RefusalsByReason,
-    description: 'Sends refused before any SMS, by reason (counted per whole hour).',
-  })
+  /** Sends refused before any SMS, by reason (counted per whole hour). */
+  @ApiProperty({ type: RefusalsByReason })
   refusals!: RefusalsByReason;
 }
 
 export class StatsBucket extends StatsCounts {
-  @ApiProperty({ format: 'date-time', description: 'The UTC hour or day this bucket starts.' })
+  @ApiProperty({
+    format: 'date-time',
+    description: 'The UTC hour or day this bucket starts.',
+    example: '2026-11-20T08:00:00.000Z',
+  })
   start!: string;
 }
 
@@ -92,13 +98,14 @@ export class GatewayStats {
 }
 
 export class StatsResponse {
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-20T08:00:00.000Z' })
   from!: string;
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-20T10:30:00.000Z' })
   to!: string;
-  @ApiProperty({ enum: ['hour', 'day'] })
+  @ApiProperty({ enum: ['hour', 'day'], example: 'hour' })
   bucket!: 'hour' | 'day';
-  @ApiProperty({ type: StatsCounts, description: 'The whole range.' })
+  /** The whole range. */
+  @ApiProperty({ type: StatsCounts })
   totals!: StatsCounts;
   @ApiProperty({ type: [StatsBucket], description: 'Every bucket of the range, empty ones too.' })
   buckets!: StatsBucket[];
