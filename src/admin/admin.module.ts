@@ -3,6 +3,7 @@ import { FraudModule } from '../fraud/fraud.module';
 import { PhoneVerificationModule } from '../phone-verification/phone-verification.module';
 import { DeliveryLogModule } from '../sms/delivery-log/delivery-log.module';
 import { UsersModule } from '../users/users.module';
+import { AdminAccountsCheck } from './admin-accounts.check';
 import { AdminPageController } from './admin-page.controller';
 import { AdminGuard } from './admin.guard';
 import { AllowlistController, BlocksController } from './blocks/blocks.controller';
@@ -17,6 +18,6 @@ import { StatsController } from './stats/stats.controller';
 @Module({
   imports: [UsersModule, FraudModule, DeliveryLogModule, PhoneVerificationModule],
   controllers: [StatsController, BlocksController, AllowlistController, AdminPageController],
-  providers: [AdminGuard, StatisticsService],
+  providers: [AdminGuard, StatisticsService, AdminAccountsCheck],
 })
 export class AdminModule {}

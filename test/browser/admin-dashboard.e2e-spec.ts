@@ -52,7 +52,7 @@ describeWithChromium('Operator dashboard (Chromium, on a seeded database)', () =
     });
   }, 120_000);
 
-  async function openDashboard(viewport: Viewport, query = '') {
+  async function openDashboard(viewport: Viewport) {
     const opened = await openPage(suite.browser, viewport);
     const dashboard = new AdminDashboardPage(opened.page, suite.t.url);
     return { ...opened, dashboard };

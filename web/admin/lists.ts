@@ -139,8 +139,12 @@ abstract class ListPanel<T extends { id: string }> {
     if (missing) return this.feedback.show(missing);
     const button = this.form.querySelector<HTMLButtonElement>('button[type="submit"]');
     if (!button) return;
+    // every field of these forms is text (an input or a select): no File among the values
     const values = Object.fromEntries(
-      [...new FormData(this.form).entries()].map(([key, value]) => [key, String(value)]),
+      [...new FormData(this.form).entries()].map(([key, value]) => [
+        key,
+        typeof value === 'string' ? value : '',
+      ]),
     );
     await whileBusy(button, async () => {
       try {
