@@ -22,9 +22,8 @@ export class IndexApprovals1796300060000 implements MigrationInterface {
     );
   }
 
+  /** Plainly (a drop is quick): TypeORM's revert runs `down` inside a transaction whatever `transaction` says. */
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(
-      `DROP INDEX CONCURRENTLY IF EXISTS "phone_verifications_approved_at_idx"`,
-    );
+    await queryRunner.query(`DROP INDEX IF EXISTS "phone_verifications_approved_at_idx"`);
   }
 }
