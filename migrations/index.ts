@@ -6,7 +6,7 @@ import { CreateSmsDeliveryLog1795400060000 } from './1795400060000-CreateSmsDeli
 import { TakeSmsBudgetAtCommit1795500000000 } from './1795500000000-TakeSmsBudgetAtCommit';
 import { RecordGatewayOutcomes1796000000000 } from './1796000000000-RecordGatewayOutcomes';
 import { CreateConsoleTables1796300000000 } from './1796300000000-CreateConsoleTables';
-import { IndexApprovals1796300060000 } from './1796300060000-IndexApprovals';
+import { IndexStatistics1796300060000 } from './1796300060000-IndexStatistics';
 
 /**
  * Every migration, oldest first. The app and the TypeORM CLI both read this list, so a migration
@@ -20,5 +20,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   TakeSmsBudgetAtCommit1795500000000,
   RecordGatewayOutcomes1796000000000,
   CreateConsoleTables1796300000000,
-  IndexApprovals1796300060000,
+  IndexStatistics1796300060000,
 ];
