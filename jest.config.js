@@ -54,7 +54,7 @@ const esm = [...new Set(esmPackages(path.join(__dirname, 'node_modules')))].map(
 module.exports = {
   testEnvironment: 'node',
   rootDir: '.',
-  testRegex: '(src|test)/.*\\.(spec|e2e-spec)\\.ts$',
+  testRegex: '(src|test)/.*\\.(spec|service-spec|e2e-spec)\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   transform: { '^.+\\.ts$': swc('typescript'), '^.+\\.m?js$': swc('ecmascript') },
   // skip node_modules files unless their innermost package is ESM

@@ -3,12 +3,16 @@ import type { HelmetOptions } from 'helmet';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { resolveClientIp } from './common/http/client-ip';
+import { documentJsonOnlyBodies } from './common/http/api-problem-response';
+import { isNonJsonBody } from './common/http/json-only';
+import { PROBLEM_CONTENT_TYPE } from './common/http/problem-details';
 import { securityHeaders } from './common/http/security-headers';
+import { clientIpResolver } from './common/http/trusted-proxies';
 import {
   answerClientError,
   answerFrameworkError,
   answerUnsupportedExpectation,
+  frameworkProblem,
 } from './common/http/problem-details.filter';
 import { requestIdFor } from './common/logging/logging.module';
 import { AppConfig } from './config/app-config';
@@ -63,15 +67,20 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.enableVersioning({ type: VersioningType.URI });
 
   const helmetHeaders = securityHeaders(HELMET_OPTIONS);
+  const resolveClientIp = clientIpResolver(config.http.trustProxy);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.decorateRequest('clientIp', '');
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(helmetHeaders).header('x-request-id', request.id);
-    request.clientIp = resolveClientIp(
-      request.socket.remoteAddress,
-      request.headers['x-forwarded-for'],
-      config.http.trustedProxyHops,
-    );
+    request.clientIp = resolveClientIp(request.raw);
+    if (isNonJsonBody(request.headers)) {
+      // before Fastify's parsers (Nest registers a form-urlencoded one, Fastify a text/plain one)
+      void reply
+        .status(415)
+        .header('content-type', PROBLEM_CONTENT_TYPE)
+        .send(JSON.stringify(frameworkProblem(415)));
+      return; // answered: a hook that replies does not call done()
+    }
     done();
   });
   const server = app.getHttpServer();
@@ -109,5 +118,6 @@ function setUpSwagger(app: NestFastifyApplication): void {
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
   );
+  documentJsonOnlyBodies(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

@@ -1,6 +1,10 @@
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import request from 'supertest';
 import { AuthCleanupJob } from '../src/auth/auth-cleanup.job';
+import {
+  throttleUsernameKey,
+  usernameKeySecret,
+} from '../src/auth/login-throttle/login-throttle.policy';
 import { registerUser } from './support/accounts';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -18,6 +22,12 @@ describe('Accounts: login throttling (real PostgreSQL)', () => {
   const window = () => t.config.auth.loginFailureWindowSeconds;
   /** A client address no other test uses (TEST-NET-3 plus a random host). */
   const freshIp = () => `203.0.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+  /** An IPv6 /64 no other test uses (documentation prefix), and the /64 right after it. */
+  const freshIpv6Networks = () => {
+    const [site, subnet] = [randomInt(0, 0x10000), randomInt(0, 0xffff)];
+    const network = (n: number) => `2001:db8:${site.toString(16)}:${n.toString(16)}`;
+    return { network: network(subnet), next: network(subnet + 1) };
+  };
   const login = (url: string, ip: string, username: string, password: string) =>
     request(url).post('/v1/auth/login').set('x-forwarded-for', ip).send({ username, password });
   const fail = async (url: string, ip: string, username: string, times: number) => {
@@ -61,6 +71,32 @@ describe('Accounts: login throttling (real PostgreSQL)', () => {
     await login(t.url, freshIp(), account.username, account.password).expect(200);
     await login(t.url, ip, neighbour.username, 'wrong password').expect(401);
     await login(t.url, ip, neighbour.username, neighbour.password).expect(200);
+  });
+
+  it('throttles the 40 addresses of one IPv6 /64 together, and not the next /64', async () => {
+    const account = await registerUser(t.url);
+    const { network, next } = freshIpv6Networks();
+    const address = (i: number) => `${network}:${(i * 1009).toString(16)}::${(i + 1).toString(16)}`;
+    for (let i = 0; i < 10; i++) {
+      await login(t.url, address(i), account.username, 'wrong password').expect(401);
+    }
+    for (let i = 10; i < 40; i++) {
+      const refused = await login(t.url, address(i), account.username, account.password);
+      expect(refused.status).toBe(429);
+      expect(refused.body.code).toBe('TOO_MANY_LOGIN_ATTEMPTS');
+    }
+    await login(t.url, `${next}::1`, account.username, account.password).expect(200);
+  });
+
+  it('counts two spellings of one IPv6 address as one client', async () => {
+    const account = await registerUser(t.url);
+    const [, , site, subnet] = freshIpv6Networks().network.split(':');
+    const short = `2001:db8:${site}:${subnet}::1`;
+    const long = `2001:0DB8:${site.padStart(4, '0').toUpperCase()}:${subnet.padStart(4, '0')}:0:0:0:0001`;
+    await fail(t.url, short, account.username, 5);
+    await fail(t.url, long, account.username, 5);
+    await login(t.url, short, account.username, account.password).expect(429);
+    await login(t.url, long, account.username, account.password).expect(429);
   });
 
   it('allows logins again once the failures leave the window, and the wait it announces is the real one', async () => {
@@ -126,6 +162,23 @@ describe('Accounts: login throttling (real PostgreSQL)', () => {
     } finally {
       await second.close(); // the database is the first instance's: only the app closes
     }
+  });
+
+  it('stores for a failure no key that hashing a guess of the username can find again', async () => {
+    const typedPassword = `My password ${randomInt(0, 1e9)}`;
+    await fail(t.url, freshIp(), typedPassword, 1);
+    const bareHash = createHash('sha256').update(typedPassword.toLowerCase(), 'utf8').digest('hex');
+    const [{ n }] = await t.dataSource.query<Array<{ n: number }>>(
+      'SELECT count(*)::int AS n FROM login_failures WHERE username_key = $1',
+      [bareHash],
+    );
+    expect(n).toBe(0);
+    const keyed = throttleUsernameKey(typedPassword, usernameKeySecret(t.config.otp.hmacSecret));
+    const [{ m }] = await t.dataSource.query<Array<{ m: number }>>(
+      'SELECT count(*)::int AS m FROM login_failures WHERE username_key = $1',
+      [keyed],
+    );
+    expect(m).toBe(1);
   });
 
   it('keeps the clean-up from forgetting failures that still count', async () => {

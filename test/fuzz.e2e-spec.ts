@@ -864,6 +864,177 @@ function oddHeaders(context: Context): fc.Arbitrary<FuzzRequest> {
     });
 }
 
+// ---------------------------------------------------------------------------------------------
+// Values of the headers the service reads (issue 14): every route, one to five of them at once
+
+const hex4 = fc.integer({ min: 0, max: 0xffff }).map((n) => n.toString(16));
+
+/** Addresses as proxies, clients and attackers write them, and what only looks like one. */
+const forwardedEntry: fc.Arbitrary<string> = fc.oneof(
+  fc.ipV4(),
+  fc.ipV6(),
+  fc.ipV4Extended(), // 127.1, 0x7f.0.0.1, 0177.0.0.1
+  fc.ipV6().map((ip) => ip.toUpperCase()),
+  fc.ipV4().map((ip) => `::ffff:${ip}`),
+  fc.ipV4().map((ip) => `::FFFF:${ip}`),
+  fc.tuple(hex4, hex4, hex4).map(([a, b, c]) => `2001:0db8:${a}:${b}:0000:0000:0000:${c}`),
+  fc
+    .tuple(fc.ipV6(), fc.stringMatching(/^[0-9A-Za-z._-]{0,20}$/))
+    .map(([ip, zone]) => `${ip}%${zone}`),
+  fc
+    .tuple(fc.constantFrom('fe80::1', '::1', '2001:db8::1'), fc.integer({ min: 30, max: 4000 }))
+    .map(([ip, length]) => `${ip}%${'a'.repeat(length)}`),
+  fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 70_000 })).map(([ip, port]) => `${ip}:${port}`),
+  fc.tuple(fc.ipV6(), fc.integer({ min: 0, max: 70_000 })).map(([ip, port]) => `[${ip}]:${port}`),
+  fc.tuple(fc.ipV6(), fc.integer({ min: 0, max: 200 })).map(([ip, bits]) => `${ip}/${bits}`),
+  fc.constantFrom(
+    'unknown',
+    '_hidden',
+    'for=192.0.2.60',
+    '',
+    ' ',
+    '%',
+    '::ffff:',
+    ':::',
+    '1.2.3.4.5',
+  ),
+  latin1Value,
+);
+
+const forwardedFor: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: forwardedEntry },
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(
+        fc.array(forwardedEntry, { minLength: 2, maxLength: 12 }),
+        fc.constantFrom(',', ', ', ' ,  ', ',,'),
+      )
+      .map(([entries, separator]) => entries.join(separator)),
+  },
+  // long, but under Node's 16 KiB header limit
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.ipV4(), fc.integer({ min: 100, max: 900 }))
+      .map(([ip, count]) => Array<string>(count).fill(ip).join(', ')),
+  },
+  { weight: 1, arbitrary: fc.integer({ min: 1_000, max: 12_000 }).map((n) => '9'.repeat(n)) },
+);
+
+/** Tokens signed with the right secret whose claims are wrong (issue 14, item 6). */
+function forgedTokens(context: Context): fc.Arbitrary<string> {
+  const sub = context.user.id;
+  return fc
+    .tuple(
+      fc.integer({ min: -10 * 86_400, max: 10 * 86_400 }),
+      fc.option(fc.integer({ min: -10 * 86_400, max: 10 * 86_400 }), { nil: undefined }),
+      fc.option(fc.integer({ min: -10 * 86_400, max: 10 * 86_400 }), { nil: undefined }),
+    )
+    .map(([iatOffset, expOffset, nbfOffset]) => {
+      const now = Math.floor(Date.now() / 1000);
+      const payload: Record<string, number | string> = { sub, iat: now + iatOffset };
+      if (expOffset !== undefined) payload.exp = now + expOffset;
+      if (nbfOffset !== undefined) payload.nbf = now + nbfOffset;
+      return `Bearer ${jwt({ alg: 'HS256', typ: 'JWT' }, payload, JWT_SECRET)}`;
+    });
+}
+
+const requestId: fc.Arbitrary<string> = fc.oneof(
+  fc.stringMatching(/^[A-Za-z0-9._:-]{1,128}$/),
+  fc.stringMatching(/^[A-Za-z0-9._:-]{129,300}$/),
+  fc.uuid(),
+  fc.constantFrom('', ' ', '../../etc/passwd', '<script>', '${jndi:ldap://x}', 'a b', 'a\tb'),
+  latin1Value,
+  fc.integer({ min: 1_000, max: 12_000 }).map((n) => 'r'.repeat(n)),
+);
+
+const contentType: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(...BROKEN_CONTENT_TYPES),
+  fc.constantFrom(
+    'application/json',
+    'application/json; charset=utf-8',
+    'application/json;charset=UTF-8',
+    'Application/JSON; Charset="utf-8"',
+    'application/json; boundary=x; charset=utf-8',
+    'application/json ; charset=utf-8',
+    'application/merge-patch+json',
+    'text/html',
+    'text/plain; charset=utf-8',
+    'application/x-www-form-urlencoded; charset=utf-8',
+    'multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW',
+    'application/octet-stream',
+    'application/json; charset=utf-8; charset=latin1',
+  ),
+  latin1Value.map((tail) => `application/json;${tail}`),
+  latin1Value,
+);
+
+const acceptLanguage: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(
+    'ne',
+    'ne-NP',
+    'en',
+    'en-US,en;q=0.9',
+    'ne-NP,ne;q=0.9,en;q=0.8',
+    'en;q=0.1, ne;q=1',
+    '*',
+    'ne;q=2',
+    'ne;q=-1',
+    'ne;q=abc',
+    'ne;;;q=1',
+    ',,,',
+    ';q=1',
+    'x-klingon',
+    'ne-Deva-NP-u-nu-deva',
+    '\u00ff\u00fe',
+  ),
+  fc
+    .array(fc.tuple(fc.stringMatching(/^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8}){0,2}$/), fc.double()), {
+      maxLength: 40,
+    })
+    .map((tags) => tags.map(([tag, q]) => `${tag};q=${q}`).join(',')),
+  latin1Value,
+  fc.integer({ min: 1_000, max: 12_000 }).map((n) => 'ne,'.repeat(Math.floor(n / 3))),
+);
+
+/** X-Forwarded-For, Authorization, X-Request-Id, Content-Type and Accept-Language, fuzzed together. */
+function headerValues(context: Context): fc.Arbitrary<FuzzRequest> {
+  const authorization = fc.oneof(
+    fc.constant(`Bearer ${context.user.accessToken}`),
+    bogusAuthorization(context),
+    forgedTokens(context),
+  );
+  const values = fc.record(
+    {
+      'x-forwarded-for': forwardedFor,
+      authorization,
+      'x-request-id': requestId,
+      'content-type': contentType,
+      'accept-language': acceptLanguage,
+    },
+    { requiredKeys: [] },
+  );
+  return fc
+    .constantFrom(...ROUTES)
+    .chain((route) => fc.tuple(fc.constant(route), values, dtoShaped(route, context)))
+    .map(([route, chosen, json]): FuzzRequest => {
+      const headers = Object.entries<string>(chosen);
+      // a route that takes a body gets one; without a fuzzed Content-Type it is declared JSON
+      const takesBody = route.fields.length > 0;
+      if (takesBody && chosen['content-type'] === undefined) headers.push(...JSON_HEADERS);
+      // over 12 000 header bytes a body could meet the 431's reset (see oddHeaders)
+      const headerBytes = headers.reduce((sum, [n, v]) => sum + n.length + v.length, 0);
+      return {
+        kind: `header-values:${Object.keys(chosen).sort().join('+') || 'none'}`,
+        method: route.method,
+        path: concretePath(route, context),
+        headers,
+        body: takesBody && headerBytes <= 12_000 ? Buffer.from(serialise(json)) : undefined,
+      };
+    });
+}
+
 function dtoShapedAny(context: Context): fc.Arbitrary<Json> {
   return fc.constantFrom(...ROUTES).chain((route) => dtoShaped(route, context));
 }
@@ -1009,6 +1180,8 @@ function describeRequest(request: FuzzRequest): string {
 
 describe('Fuzzing every route over HTTP (real PostgreSQL)', () => {
   let t: TestApp;
+  /** The same database and account, with the test's own peer (127.0.0.1) a listed proxy. */
+  let behindListedProxy: TestApp;
   let context: Context;
   let secrets: string[];
   let prototypeBefore: string[];
@@ -1018,6 +1191,16 @@ describe('Fuzzing every route over HTTP (real PostgreSQL)', () => {
     prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
     t = await createTestApp({
       env: { JWT_SECRET, OTP_HMAC_SECRET, TRUST_PROXY: '2', OTP_MAX_SENDS_PER_USER_PER_DAY: '50' },
+    });
+    behindListedProxy = await createTestApp({
+      env: {
+        JWT_SECRET,
+        OTP_HMAC_SECRET,
+        TRUST_PROXY: '127.0.0.0/8, ::1, 10.0.0.0/8, 2001:db8::/32',
+        OTP_MAX_SENDS_PER_USER_PER_DAY: '50',
+      },
+      database: t.database,
+      clock: t.clock,
     });
     const user = await registerUser(t.url);
     const started = await startVerification(t.url, user.accessToken, uniquePhone());
@@ -1029,6 +1212,7 @@ describe('Fuzzing every route over HTTP (real PostgreSQL)', () => {
   afterAll(async () => {
     closeRawAgent();
     process.stdout.write(`${measured.summary()}\n`);
+    await behindListedProxy?.close();
     await t?.close();
   });
 
@@ -1099,6 +1283,21 @@ describe('Fuzzing every route over HTTP (real PostgreSQL)', () => {
 
   it('answers odd, huge, non-ASCII and repeated headers, and bogus Authorization schemes and tokens', async () => {
     await fuzz(oddHeaders(context), overHttp, RUNS * 2);
+  }, 180_000);
+
+  it('answers fuzzed X-Forwarded-For, Authorization, X-Request-Id, Content-Type and Accept-Language on every route (TRUST_PROXY=2)', async () => {
+    await fuzz(headerValues(context), overHttp, RUNS * 2);
+  }, 180_000);
+
+  it('answers the same header values with TRUST_PROXY as a list of proxy addresses', async () => {
+    await fuzz(
+      headerValues(context),
+      async (request) => {
+        const res = await sendRaw(behindListedProxy.url, request);
+        judge(request, res, res.elapsedMs);
+      },
+      RUNS,
+    );
   }, 180_000);
 
   it('answers malformed request lines and header blocks on the wire', async () => {

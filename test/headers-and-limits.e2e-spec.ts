@@ -333,6 +333,7 @@ describe('Retry-After accompanies every 429 (real PostgreSQL)', () => {
         TRUST_PROXY: 'true',
         OTP_RESEND_COOLDOWN_SECONDS: '60',
         OTP_MAX_SENDS_PER_PHONE_PER_HOUR: '2',
+        OTP_MAX_SMS_PER_PHONE_PER_DAY: '2',
         OTP_MAX_SENDS_PER_USER_PER_DAY: '3',
         OTP_MAX_SENDS_PER_IP_PER_HOUR: '4',
         OTP_MAX_ATTEMPTS: '3',
@@ -371,7 +372,7 @@ describe('Retry-After accompanies every 429 (real PostgreSQL)', () => {
     expect(seen.at(-1)?.header).toBe('42');
   });
 
-  it('SEND_LIMIT_REACHED per number, per account and per address', async () => {
+  it('SEND_LIMIT_REACHED per number (the daily cap across accounts), per account and per address', async () => {
     const phone = uniquePhone();
     for (let i = 0; i < 2; i++) {
       const { accessToken } = await registerUser(t.url);

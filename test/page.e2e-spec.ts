@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { ensureWebBuilt } from './browser/support/web-build';
 import { createTestApp, TestApp } from './support/test-app';
@@ -17,7 +19,9 @@ describe('The sign-up wall page is served at / from public/', () => {
     expect(res.text).not.toContain('__CODE_LENGTH__');
     expect(res.text).toContain('maxlength="8"');
     expect(res.text).toContain('pattern="[0-9०-९]{8}"');
-    expect(res.text).toContain('We will text you a code of 8 digits.');
+    expect(res.text).toContain('minlength="8"');
+    // The page's texts come from web/i18n/ (in the person's language), not from the HTML.
+    expect(res.text).toContain('data-i18n="phone.heading"');
   });
 
   it('sends the strict CSP with it, which the page needs nothing beyond', async () => {
@@ -46,6 +50,38 @@ describe('The sign-up wall page is served at / from public/', () => {
     expect(missing.body).toMatchObject({ status: 404, code: 'NOT_FOUND' });
     const api = await request(t.url).get('/v1/nowhere').expect(404);
     expect(api.body).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+  });
+
+  // Found in the review of issue 14: the page's scripts came with their source maps, sources
+  // inlined, served to anyone.
+  describe('source maps', () => {
+    const ROOT = join(__dirname, '..');
+    const JS = join(ROOT, 'public', 'js');
+    const PROBE = join(JS, 'source-map-probe.js.map');
+    afterAll(() => rmSync(PROBE, { force: true }));
+
+    it('are never served, even one left over in public/js (was 200)', async () => {
+      writeFileSync(PROBE, '{"version":3,"sources":["probe.ts"],"mappings":""}');
+      const res = await request(t.url).get('/js/source-map-probe.js.map').expect(404);
+      expect(res.body).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+      await request(t.url).get('/js/main.js.map').expect(404);
+    });
+
+    it('are not written by the build of the page, and no script points to one', () => {
+      const { compilerOptions } = JSON.parse(
+        readFileSync(join(ROOT, 'web', 'tsconfig.json'), 'utf8'),
+      ) as { compilerOptions: Record<string, unknown> };
+      expect(compilerOptions.sourceMap).not.toBe(true);
+      expect(compilerOptions.inlineSourceMap).not.toBe(true);
+      expect(compilerOptions.inlineSources).not.toBe(true);
+      const scripts = (readdirSync(JS, { recursive: true }) as string[]).filter((file) =>
+        file.endsWith('.js'),
+      );
+      expect(scripts).toContain('main.js');
+      for (const file of scripts) {
+        expect(readFileSync(join(JS, file), 'utf8')).not.toContain('sourceMappingURL');
+      }
+    });
   });
 
   it('keeps Swagger UI working beside it', async () => {

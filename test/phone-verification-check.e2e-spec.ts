@@ -73,7 +73,14 @@ describe('POST /v1/phone-verifications/check and the verification resource', () 
       attemptsLeft: 0,
     });
 
+    expect(blocked.body.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(blocked.body.detail).toMatch(/Ask for a new code .*checking again will not help/);
+
+    // obeying Retry-After and checking again does not help: only a new verification does
     t.clock.advance(blocked.body.retryAfterSeconds as number);
+    const again = await checkCode(t.url, token, phone, code).expect(429);
+    expect(again.body.code).toBe('TOO_MANY_ATTEMPTS');
+    expect(again.body.retryAfterSeconds).toBe(1);
     const fresh = await startVerification(t.url, token, phone).expect(201);
     expect(fresh.body.id).not.toBe(id);
     expect(fresh.body.attemptsLeft).toBe(5);

@@ -8,6 +8,7 @@ const LIMITS = {
   OTP_MAX_SENDS_PER_PHONE_PER_HOUR: '3',
   OTP_MAX_SENDS_PER_USER_PER_DAY: '4',
   OTP_MAX_SENDS_PER_IP_PER_HOUR: '6',
+  OTP_MAX_SMS_PER_PHONE_PER_DAY: '8',
   SMS_DAILY_BUDGET: '1000',
   TRUST_PROXY: 'true',
 };
@@ -198,28 +199,119 @@ describe('POST /v1/phone-verifications (send)', () => {
         .expect(204);
       await startVerification(t.url, other.accessToken, phone, ip).expect(201);
     });
+
+    /** A number verified on some account, through the API. */
+    async function registeredNumber(): Promise<string> {
+      const owner = await user();
+      const phone = uniquePhone();
+      await startVerification(t.url, owner.accessToken, phone, freshIp()).expect(201);
+      await checkCode(t.url, owner.accessToken, phone, t.sms.lastCodeFor(e164(phone))).expect(200);
+      return phone;
+    }
+
+    it('limits before answers: an account over its own limit gets its 429, never a 409 that tells a registered number', async () => {
+      const registered = await registeredNumber();
+      const { accessToken } = await user();
+      const ip = freshIp();
+      for (let i = 0; i < 4; i += 1) {
+        await startVerification(t.url, accessToken, uniquePhone(), ip).expect(201);
+        t.clock.advance(1);
+      }
+      const probe = await startVerification(t.url, accessToken, registered, ip).expect(429);
+      expect(probe.body.code).toBe('SEND_LIMIT_REACHED');
+      expect(probe.headers['retry-after']).toBeDefined();
+    });
+
+    it('each PHONE_IN_USE answer counts as a send: probing stops at the account limit', async () => {
+      const numbers = await Promise.all([1, 2, 3, 4, 5].map(() => registeredNumber()));
+      const { accessToken } = await user();
+      const statuses: number[] = [];
+      for (const phone of numbers) {
+        statuses.push((await startVerification(t.url, accessToken, phone, freshIp())).status);
+      }
+      expect(statuses).toEqual([409, 409, 409, 409, 429]);
+      expect(t.sms.sent.filter((m) => numbers.map(e164).includes(m.to))).toHaveLength(5);
+      // the answers counted against the account only, never against the numbers or the budget
+      const [row] = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM sms_messages WHERE status = 'answered' AND provider = 'none'`,
+      );
+      expect(row.n).toBeGreaterThanOrEqual(4);
+    });
+
+    it('each answer counts against the client IP too (across accounts)', async () => {
+      const numbers = await Promise.all([1, 2, 3, 4, 5, 6, 7].map(() => registeredNumber()));
+      const ip = freshIp();
+      const statuses: number[] = [];
+      for (const phone of numbers) {
+        const { accessToken } = await user();
+        statuses.push((await startVerification(t.url, accessToken, phone, ip)).status);
+      }
+      expect(statuses).toEqual([409, 409, 409, 409, 409, 409, 429]);
+    });
+
+    it('PHONE_ALREADY_VERIFIED counts as a send too', async () => {
+      const owner = await user();
+      const phone = uniquePhone();
+      const ip = freshIp();
+      await startVerification(t.url, owner.accessToken, phone, ip).expect(201);
+      await checkCode(t.url, owner.accessToken, phone, t.sms.lastCodeFor(e164(phone))).expect(200);
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        statuses.push((await startVerification(t.url, owner.accessToken, phone, ip)).status);
+      }
+      expect(statuses).toEqual([409, 409, 409, 429]);
+    });
   });
 
   describe('limits', () => {
-    it('caps sends per phone number per hour across accounts, with the real wait', async () => {
+    it('caps the codes one account has sent to one number per hour, with the real wait', async () => {
       const phone = uniquePhone();
-      const accounts = await Promise.all([user(), user(), user(), user()]);
-      for (const account of accounts.slice(0, 3)) {
-        await startVerification(t.url, account.accessToken, phone, freshIp()).expect(201);
-        t.clock.advance(10);
+      const { accessToken } = await user();
+      const ip = freshIp();
+      for (let i = 0; i < 3; i += 1) {
+        await startVerification(t.url, accessToken, phone, ip).expect(201);
+        t.clock.advance(601); // past the cooldown and the code's life: a new verification each time
       }
-      const refused = await startVerification(
+      const refused = await startVerification(t.url, accessToken, phone, ip).expect(429);
+      expect(refused.body.code).toBe('SEND_LIMIT_REACHED');
+      // the first of the three was sent 1803 s ago: it leaves the hour in 1797 s
+      expect(refused.body.retryAfterSeconds).toBe(1797);
+      expect(refused.headers['retry-after']).toBe('1797');
+      t.clock.advance(1797);
+      await startVerification(t.url, accessToken, phone, ip).expect(201);
+    });
+
+    it('no lock-out by others: a sixth account still gets a code for a number five others each sent one to', async () => {
+      const phone = uniquePhone();
+      const others = await Promise.all([1, 2, 3, 4, 5].map(() => user()));
+      for (const other of others) {
+        await startVerification(t.url, other.accessToken, phone, freshIp()).expect(201);
+      }
+      const owner = await user();
+      await startVerification(t.url, owner.accessToken, phone, freshIp()).expect(201);
+      await checkCode(t.url, owner.accessToken, phone, t.sms.lastCodeFor(e164(phone))).expect(200);
+    });
+
+    it('caps the SMS one number receives per UTC day from all accounts, until the next UTC day', async () => {
+      t.clock.set(new Date('2026-12-02T20:00:00.000Z'));
+      const phone = uniquePhone();
+      const senders = await Promise.all(Array.from({ length: 9 }, () => user()));
+      for (const sender of senders.slice(0, 8)) {
+        await startVerification(t.url, sender.accessToken, phone, freshIp()).expect(201);
+      }
+      const capped = await startVerification(
         t.url,
-        accounts[3].accessToken,
+        senders[8].accessToken,
         phone,
         freshIp(),
       ).expect(429);
-      expect(refused.body.code).toBe('SEND_LIMIT_REACHED');
-      // the first of the three was sent 30 s ago: it leaves the hour in 3570 s
-      expect(refused.body.retryAfterSeconds).toBe(3570);
-      expect(refused.headers['retry-after']).toBe('3570');
-      t.clock.advance(3570);
-      await startVerification(t.url, accounts[3].accessToken, phone, freshIp()).expect(201);
+      expect(capped.body).toMatchObject({
+        code: 'SEND_LIMIT_REACHED',
+        retryAfterSeconds: 4 * 3600,
+      });
+      expect(capped.body.detail).toMatch(/as many codes as it may receive today/);
+      t.clock.set(new Date('2026-12-03T00:00:00.000Z'));
+      await startVerification(t.url, senders[8].accessToken, phone, freshIp()).expect(201);
     });
 
     it('caps sends per user per day', async () => {
@@ -244,12 +336,28 @@ describe('POST /v1/phone-verifications (send)', () => {
       expect(refused.body.code).toBe('SEND_LIMIT_REACHED');
       await startVerification(t.url, accessToken, uniquePhone(), freshIp()).expect(201);
     });
+
+    it('counts an IPv6 client by its /64: six addresses of one /64 share the per-IP limit', async () => {
+      const slash64 = `2001:db8:${(++ipCounter).toString(16)}:42`;
+      for (let i = 1; i <= 6; i += 1) {
+        const { accessToken } = await user();
+        const address = { 'x-forwarded-for': `${slash64}::${i.toString(16)}` };
+        await startVerification(t.url, accessToken, uniquePhone(), address).expect(201);
+      }
+      const { accessToken } = await user();
+      const sameNetwork = { 'x-forwarded-for': `${slash64}:ffff:ffff:ffff:fffe` };
+      const refused = await startVerification(t.url, accessToken, uniquePhone(), sameNetwork);
+      expect(refused.status).toBe(429);
+      expect(refused.body.code).toBe('SEND_LIMIT_REACHED');
+      const nextNetwork = { 'x-forwarded-for': `${slash64.slice(0, -2)}43::1` };
+      await startVerification(t.url, accessToken, uniquePhone(), nextNetwork).expect(201);
+    });
   });
 
   describe('gateway failures', () => {
     it.each([
-      ['rejected', 502, 'SMS_GATEWAY_ERROR'],
-      ['unavailable', 503, 'SMS_GATEWAY_UNAVAILABLE'],
+      ['refused', 502, 'SMS_GATEWAY_ERROR'],
+      ['unreached', 503, 'SMS_GATEWAY_UNAVAILABLE'],
     ] as const)(
       '%s → %i %s; no cooldown, no quota spent, no usable code, retry works at once',
       async (kind, status, code) => {
@@ -283,13 +391,37 @@ describe('POST /v1/phone-verifications (send)', () => {
       await startVerification(t.url, accessToken, phone, ip).expect(201);
       const firstCode = t.sms.lastCodeFor(e164(phone));
       t.clock.advance(61);
-      t.sms.failNext('unavailable');
+      t.sms.failNext('unreached');
       await startVerification(t.url, accessToken, phone, ip).expect(503);
       await startVerification(t.url, accessToken, phone, ip).expect(201);
       const secondCode = t.sms.lastCodeFor(e164(phone));
       if (secondCode !== firstCode)
         await checkCode(t.url, accessToken, phone, firstCode).expect(400);
       await checkCode(t.url, accessToken, phone, secondCode).expect(200);
+    });
+
+    it('an unknown outcome counts: 503 with Retry-After (the cooldown) and a detail saying the SMS may arrive; its code works', async () => {
+      const { accessToken } = await user();
+      const phone = uniquePhone();
+      const ip = freshIp();
+      t.sms.failNext('unknown');
+      const unknown = await startVerification(t.url, accessToken, phone, ip).expect(503);
+      expect(unknown.body).toMatchObject({
+        code: 'SMS_GATEWAY_UNAVAILABLE',
+        retryAfterSeconds: 60,
+        detail: expect.stringMatching(/may still arrive.*its code works/),
+      });
+      expect(unknown.headers['retry-after']).toBe('60');
+      // it counts: the row stays counted and the cooldown runs as after a sent SMS
+      const [row] = await t.dataSource.query(
+        'SELECT status, outcome FROM sms_messages WHERE to_phone = $1',
+        [e164(phone)],
+      );
+      expect(row).toEqual({ status: 'unknown', outcome: 'unknown' });
+      const again = await startVerification(t.url, accessToken, phone, ip).expect(429);
+      expect(again.body.code).toBe('RESEND_COOLDOWN');
+      // the SMS did arrive: its code verifies
+      await checkCode(t.url, accessToken, phone, t.sms.lastCodeFor(e164(phone))).expect(200);
     });
   });
 });
@@ -304,7 +436,7 @@ describe('the daily SMS budget', () => {
   it('answers 503 SMS_BUDGET_EXHAUSTED with Retry-After until the next UTC day, and a failed send gives its slot back', async () => {
     t.clock.set(new Date('2026-11-22T23:00:00.000Z'));
     const users = await Promise.all([1, 2, 3].map(() => registerUser(t.url)));
-    t.sms.failNext('unavailable');
+    t.sms.failNext('unreached');
     await startVerification(t.url, users[0].accessToken, uniquePhone(), {
       'x-forwarded-for': '198.51.100.1',
     }).expect(503);

@@ -34,6 +34,9 @@ describe('the daily SMS budget, taken at commit (real PostgreSQL)', () => {
     toPhone: '+9779812345678',
     clientIp: '198.51.100.7',
     provider: 'sparrow',
+    operator: 'NCELL',
+    encoding: 'gsm7' as const,
+    segments: 1,
     at: AT,
   });
   /** One reservation in a transaction of its own, as a send makes it; refusals mapped as the service does. */
@@ -134,10 +137,70 @@ describe('the daily SMS budget, taken at commit (real PostgreSQL)', () => {
   it('a failed SMS gives its slot back, and the slot can be taken again', async () => {
     const log = logWithBudget(1);
     const id = await reserveAndCommit(log);
-    await log.markFailed(id, { providerCode: '1012', providerMessage: 'no credits' }, AT);
+    await log.recordFailed(id, {
+      gateway: 'sparrow',
+      outcome: { kind: 'refused', cause: 'number', providerCode: '1007' },
+      latencyMs: 12,
+      at: AT,
+    });
     expect(await reservedToday()).toBe(0);
     await expect(reserveAndCommit(log)).resolves.toEqual(expect.any(String));
     expect(await reservedToday()).toBe(1);
+  });
+
+  it('a send that fails over to another gateway holds one slot, whatever the number of attempts', async () => {
+    const log = logWithBudget(1);
+    const id = await reserveAndCommit(log);
+    const nextId = await log.failOver(
+      id,
+      {
+        gateway: 'sparrow',
+        outcome: { kind: 'refused', cause: 'account', providerCode: '1012' },
+        latencyMs: 30,
+        at: AT,
+      },
+      'aakash',
+    );
+    expect(nextId).toEqual(expect.any(String));
+    expect(await reservedToday()).toBe(1);
+    await log.recordDelivered(nextId!, {
+      gateway: 'aakash',
+      outcome: { kind: 'sent', messageId: '123', network: 'ntc' },
+      latencyMs: 40,
+      at: AT,
+    });
+    expect(await reservedToday()).toBe(1);
+    const { rows } = await probe.query(
+      `SELECT provider, status, outcome, refusal_cause, retry_of, provider_message_id, network
+         FROM sms_messages ORDER BY status`,
+    );
+    expect(rows).toEqual([
+      expect.objectContaining({
+        provider: 'sparrow',
+        status: 'failed',
+        outcome: 'refused',
+        refusal_cause: 'account',
+        retry_of: null,
+      }),
+      expect.objectContaining({
+        provider: 'aakash',
+        status: 'sent',
+        outcome: 'sent',
+        retry_of: id,
+        provider_message_id: '123',
+        network: 'ntc',
+      }),
+    ]);
+    // the one slot is spent: the next send is refused by the budget
+    await expect(reserveAndCommit(log)).rejects.toBeInstanceOf(SmsBudgetExhaustedError);
+    // and a failover of a row that is no longer pending changes nothing
+    expect(
+      await log.failOver(
+        id,
+        { gateway: 'sparrow', outcome: { kind: 'unreached', reason: 'x' }, latencyMs: 1, at: AT },
+        'aakash',
+      ),
+    ).toBeNull();
   });
 
   it('passes other errors through unchanged', () => {

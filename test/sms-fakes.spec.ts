@@ -1,10 +1,8 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { SmsRejectedError, SmsUnavailableError } from '../src/sms/sms.errors';
 import { AAKASH_REFUSALS, aakashReplies, FakeAakashServer } from './fakes/fake-aakash-server';
 import { FakeSmsGateway } from './fakes/fake-sms-gateway';
 import { FakeSparrowServer, sparrowReplies } from './fakes/fake-sparrow-server';
-import { FakeClock } from './support/fake-clock';
 
 const PHONE = '+9779812345678';
 const OTHER = '+9779801234567';
@@ -12,21 +10,17 @@ const OTHER = '+9779801234567';
 describe('FakeSmsGateway', () => {
   let sms: FakeSmsGateway;
   beforeEach(() => {
-    sms = new FakeSmsGateway(new FakeClock(new Date('2026-11-22T10:00:00Z')));
+    sms = new FakeSmsGateway();
   });
 
   it('records what was sent and reads codes back per number', async () => {
-    const receipt = await sms.send({
+    const outcome = await sms.send({
       to: PHONE,
       text: '004217 is your code\n@example.com #004217',
     });
     await sms.send({ to: OTHER, text: '111111 is your code' });
     await sms.send({ to: PHONE, text: '998877 is your code' });
-    expect(receipt).toEqual({
-      provider: 'fake',
-      providerMessageId: 'fake-1',
-      acceptedAt: new Date('2026-11-22T10:00:00Z'),
-    });
+    expect(outcome).toEqual({ kind: 'sent', messageId: 'fake-1' });
     expect(sms.sent).toHaveLength(3);
     expect(sms.codesFor(PHONE)).toEqual(['004217', '998877']);
     expect(sms.lastCodeFor(PHONE)).toBe('998877');
@@ -42,15 +36,24 @@ describe('FakeSmsGateway', () => {
     expect(() => sms.lastCodeFor(PHONE)).toThrow(`codes went to: ${OTHER}`);
   });
 
-  it('fails the next sends as told, with the real error classes, and does not record them', async () => {
-    sms.failNext('rejected');
-    sms.failNext('unavailable', 2);
-    await expect(sms.send({ to: PHONE, text: '1' })).rejects.toBeInstanceOf(SmsRejectedError);
-    await expect(sms.send({ to: PHONE, text: '2' })).rejects.toBeInstanceOf(SmsUnavailableError);
-    await expect(sms.send({ to: PHONE, text: '3' })).rejects.toBeInstanceOf(SmsUnavailableError);
-    await expect(sms.send({ to: PHONE, text: '444444' })).resolves.toBeDefined();
-    expect(sms.sent.map((message) => message.text)).toEqual(['444444']);
-    expect(sms.attempted).toHaveLength(4);
+  it('ends the next sends as told; only an unknown outcome still reaches the phone', async () => {
+    sms.failNext('refused');
+    sms.failNext('refused-account');
+    sms.failNext('unreached');
+    sms.failNext('unknown');
+    expect(await sms.send({ to: PHONE, text: '1' })).toMatchObject({
+      kind: 'refused',
+      cause: 'number',
+    });
+    expect(await sms.send({ to: PHONE, text: '2' })).toMatchObject({
+      kind: 'refused',
+      cause: 'account',
+    });
+    expect(await sms.send({ to: PHONE, text: '3' })).toMatchObject({ kind: 'unreached' });
+    expect(await sms.send({ to: PHONE, text: '444444' })).toMatchObject({ kind: 'unknown' });
+    expect(await sms.send({ to: PHONE, text: '555555' })).toMatchObject({ kind: 'sent' });
+    expect(sms.sent.map((message) => message.text)).toEqual(['444444', '555555']);
+    expect(sms.attempted).toHaveLength(5);
   });
 
   it('can take its time', async () => {
@@ -62,12 +65,12 @@ describe('FakeSmsGateway', () => {
 
   it('forgets everything on clear()', async () => {
     await sms.send({ to: PHONE, text: '123456' });
-    sms.failNext('rejected');
+    sms.failNext('refused');
     sms.delayMs = 50;
     sms.clear();
     expect(sms.sent).toEqual([]);
     expect(sms.delayMs).toBe(0);
-    await expect(sms.send({ to: PHONE, text: '654321' })).resolves.toBeDefined();
+    expect(await sms.send({ to: PHONE, text: '654321' })).toMatchObject({ kind: 'sent' });
   });
 });
 

@@ -6,6 +6,7 @@ import type {
   User,
   Verification,
 } from './api-types.js';
+import type { Language } from './i18n/catalogue.js';
 import type { Session } from './session.js';
 
 /** The page's own codes for failures that never reached the API's error handler. */
@@ -66,8 +67,9 @@ export class ApiClient {
     return this.authenticated<User>('GET', '/v1/users/me');
   }
 
-  startVerification(phone: string): Promise<Verification> {
-    return this.authenticated<Verification>('POST', '/v1/phone-verifications', { phone });
+  /** `locale`: the language of the SMS, the page's own. */
+  startVerification(phone: string, locale: Language): Promise<Verification> {
+    return this.authenticated<Verification>('POST', '/v1/phone-verifications', { phone, locale });
   }
 
   checkCode(phone: string, code: string): Promise<Verification> {

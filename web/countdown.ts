@@ -1,4 +1,7 @@
-/** `42` → `0:42`, `125` → `2:05`. */
+import type { Text } from './i18n/catalogue.js';
+import type { Localizer } from './i18n/localizer.js';
+
+/** `42` → `0:42`, `125` → `2:05` (ASCII; each language writes the digits its own way). */
 export function formatCountdown(seconds: number): string {
   const whole = Math.max(0, Math.ceil(seconds));
   return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
@@ -6,14 +9,18 @@ export function formatCountdown(seconds: number): string {
 
 /**
  * Keeps a button disabled until a moment, its label counting down each second
- * ("Send a new code in 0:42"), then enables it and calls `onReady`.
+ * ("Send a new code in 0:42", "०:४२ पछि नयाँ कोड पठाउनुहोस्"), then enables it and calls `onReady`.
  */
 export class ButtonCountdown {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
+    private readonly i18n: Localizer,
     private readonly button: HTMLButtonElement,
-    private readonly label: string,
+    /** The label once the wait is over. */
+    private readonly label: Text,
+    /** The label while waiting, given the time left as `0:42`. */
+    private readonly waitingLabel: (clock: string) => Text,
     private readonly onReady: () => void = () => undefined,
   ) {}
 
@@ -28,7 +35,7 @@ export class ButtonCountdown {
         return;
       }
       this.button.disabled = true;
-      this.button.textContent = `${this.label} in ${formatCountdown(remainingMs / 1000)}`;
+      this.i18n.text(this.button, this.waitingLabel(formatCountdown(remainingMs / 1000)));
       // Wake up at the next whole second of the wait, when the label's number changes.
       this.timer = setTimeout(tick, remainingMs % 1000 || 1000);
     };
@@ -40,7 +47,7 @@ export class ButtonCountdown {
   ready(): void {
     this.stop();
     this.button.disabled = false;
-    this.button.textContent = this.label;
+    this.i18n.text(this.button, this.label);
   }
 
   get running(): boolean {

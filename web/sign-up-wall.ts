@@ -2,6 +2,8 @@ import { ApiClient, ApiError } from './api-client.js';
 import type { User, Verification } from './api-types.js';
 import { describeFailure, type HumanError } from './error-messages.js';
 import { byId, whileBusy } from './form-ui.js';
+import type { Text } from './i18n/catalogue.js';
+import type { Localizer } from './i18n/localizer.js';
 import { Session } from './session.js';
 import { AccountStep } from './steps/account-step.js';
 import { CodeStep } from './steps/code-step.js';
@@ -23,7 +25,7 @@ export class SignUpWall implements Flow {
   private readonly code: CodeStep;
   private readonly verified: VerifiedStep;
 
-  constructor() {
+  constructor(readonly i18n: Localizer) {
     // The server fills OTP_LENGTH into the code input's maxlength.
     this.codeLength = byId('code', HTMLInputElement).maxLength;
     this.account = new AccountStep(this);
@@ -31,7 +33,10 @@ export class SignUpWall implements Flow {
     this.code = new CodeStep(this);
     this.verified = new VerifiedStep(this);
     for (const button of document.querySelectorAll<HTMLButtonElement>('[data-action="logout"]')) {
-      button.addEventListener('click', () => void whileBusy(button, () => this.logout()));
+      button.addEventListener(
+        'click',
+        () => void whileBusy(this.i18n, button, () => this.logout()),
+      );
     }
   }
 
@@ -60,7 +65,7 @@ export class SignUpWall implements Flow {
     else this.toPhone();
   }
 
-  toAccount(mode: 'register' | 'login', notice?: string, error?: HumanError): void {
+  toAccount(mode: 'register' | 'login', notice?: Text, error?: HumanError): void {
     this.user = undefined;
     this.account.enter(mode, notice, error);
   }
@@ -85,12 +90,12 @@ export class SignUpWall implements Flow {
       // Logging out must always work here, even if the server could not be told.
     }
     this.session.clear();
-    this.toAccount('login', 'You are logged out.');
+    this.toAccount('login', (m) => m.account.loggedOut);
   }
 
   private sessionEnded(): void {
     this.toAccount('login', undefined, {
-      message: 'Your session has ended. Please log in again.',
+      message: (m) => m.errors.sessionEnded,
       fields: {},
     });
   }

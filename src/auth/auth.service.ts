@@ -54,9 +54,9 @@ export class AuthService {
     return this.tokenPair(rotated.userId, rotated.refreshToken);
   }
 
-  /** @throws InvalidRefreshTokenError */
-  logout(userId: string, refreshToken: string): Promise<void> {
-    return this.refreshTokens.revokeSession(userId, refreshToken);
+  /** Ends the refresh token's session; the token alone is the authority. @throws InvalidRefreshTokenError */
+  logout(refreshToken: string): Promise<void> {
+    return this.refreshTokens.revokeSession(refreshToken);
   }
 
   private async tokenPair(userId: string, refreshToken: string): Promise<TokenPairResponse> {

@@ -1,3 +1,4 @@
+import { parseTrustProxy, TrustProxy } from '../common/http/trusted-proxies';
 import {
   ConfigProblem,
   describeValue,
@@ -5,7 +6,9 @@ import {
   LogLevel,
   NodeEnv,
   parseEnvironment,
+  SMS_GATEWAYS,
   SmsGatewayName,
+  SmsLocale,
 } from './environment';
 
 /** Secrets that only a development or test process may fall back to. */
@@ -23,8 +26,8 @@ export abstract class AppConfig {
     readonly port: number;
     readonly host: string;
     readonly corsOrigins: readonly string[];
-    /** How many reverse proxies in front of us append to X-Forwarded-For (0: ignore it). */
-    readonly trustedProxyHops: number;
+    /** Who may set the client IP through X-Forwarded-For (`TRUST_PROXY`). */
+    readonly trustProxy: TrustProxy;
     readonly requestTimeoutMs: number;
   };
   abstract readonly database: {
@@ -47,7 +50,10 @@ export abstract class AppConfig {
     readonly ttlSeconds: number;
     readonly maxAttempts: number;
     readonly resendCooldownSeconds: number;
+    /** Per requesting account: others cannot use it up to lock a person out of their number. */
     readonly maxSendsPerPhonePerHour: number;
+    /** From every account together, per UTC day. */
+    readonly maxSmsPerPhonePerDay: number;
     readonly maxSendsPerUserPerDay: number;
     readonly maxSendsPerIpPerHour: number;
     /** Upper-cased operator names; which names exist is the phone-verification module's check. */
@@ -55,17 +61,32 @@ export abstract class AppConfig {
     readonly retentionDays: number;
   };
   abstract readonly sms: {
-    readonly gateway: SmsGatewayName;
+    /** In the order a send tries them; `console` only ever alone. */
+    readonly gateways: readonly SmsGatewayName[];
+    readonly failureThreshold: number;
+    readonly openSeconds: number;
+    /** A gateway whose last credit balance is below this is tried last. */
+    readonly creditWarnThreshold: number;
     readonly dailyBudget: number;
     readonly brand: string;
     readonly webOtpDomain?: string;
     readonly androidAppHash?: string;
+    readonly defaultLocale: SmsLocale;
+    /** Overrides of the built-in texts. */
+    readonly templates: Readonly<Partial<Record<SmsLocale, string>>>;
+    /** TEST_PHONE_NUMBERS as given; the sms module parses and checks it. */
+    readonly testNumbers?: string;
+    readonly allowTestNumbersInProduction: boolean;
     readonly sparrow: {
       readonly baseUrl: string;
       readonly token?: string;
       readonly from?: string;
       readonly timeoutMs: number;
-      readonly creditWarnThreshold: number;
+    };
+    readonly aakash: {
+      readonly baseUrl: string;
+      readonly token?: string;
+      readonly timeoutMs: number;
     };
   };
   abstract readonly redisUrl: string | undefined;
@@ -113,36 +134,79 @@ export function loadAppConfig(
 ): AppConfig {
   const { environment: env, problems } = parseEnvironment(raw);
   const invalid = new Set(problems.map((p) => p.variable));
-  for (const check of [requiredSecrets, ...checks]) problems.push(...check(env, invalid));
+  for (const check of [requiredSecrets, gatewayRules, trustProxyProblems, ...checks]) {
+    problems.push(...check(env, invalid));
+  }
   if (problems.length > 0) throw new ConfigurationError(problems);
   return deepFreeze(toAppConfig(env));
 }
 
 function requiredSecrets(env: Environment, invalid: ReadonlySet<string>): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const missing = (name: 'JWT_SECRET' | 'OTP_HMAC_SECRET' | 'SPARROW_TOKEN' | 'SPARROW_FROM') =>
-    !env[name] && !invalid.has(name);
-  if (env.NODE_ENV === 'production') {
-    for (const name of ['JWT_SECRET', 'OTP_HMAC_SECRET'] as const) {
-      if (missing(name)) {
-        problems.push({ variable: name, problem: 'is required when NODE_ENV=production' });
-      }
-    }
-    if (env.SMS_GATEWAY === 'console') {
-      problems.push({
+  // The development secrets are published in this repository: a service that sends real SMS is
+  // a real deployment, whatever NODE_ENV says, and must not sign tokens with them.
+  const needed =
+    env.NODE_ENV === 'production'
+      ? 'when NODE_ENV=production'
+      : realSmsGateways(env).length > 0
+        ? `with a real SMS gateway (SMS_GATEWAY=${env.SMS_GATEWAY})`
+        : undefined;
+  if (!needed) return [];
+  return (['JWT_SECRET', 'OTP_HMAC_SECRET'] as const)
+    .filter((name) => !env[name] && !invalid.has(name))
+    .map((name) => ({ variable: name, problem: `is required ${needed}` }));
+}
+
+/** SMS_GATEWAY's list, and each named gateway's credentials. */
+function gatewayRules(env: Environment, invalid: ReadonlySet<string>): ConfigProblem[] {
+  if (invalid.has('SMS_GATEWAY')) return [];
+  const names = gatewayList(env.SMS_GATEWAY);
+  const unknown = names.filter((name) => !(SMS_GATEWAYS as readonly string[]).includes(name));
+  if (unknown.length > 0 || new Set(names).size !== names.length) {
+    return [
+      problemWith(
+        'SMS_GATEWAY',
+        `must name each of ${SMS_GATEWAYS.join(', ')} at most once`,
+        env.SMS_GATEWAY,
+      ),
+    ];
+  }
+  if (names.includes('console') && names.length > 1) {
+    return [{ variable: 'SMS_GATEWAY', problem: 'names "console", which only works alone' }];
+  }
+  if (names.includes('console') && env.NODE_ENV === 'production') {
+    return [
+      {
         variable: 'SMS_GATEWAY',
-        problem: 'must be "sparrow" when NODE_ENV=production (the console gateway only logs codes)',
-      });
-    }
+        problem:
+          'must name real gateways (sparrow, aakash) when NODE_ENV=production (the console gateway only logs codes)',
+      },
+    ];
   }
-  if (env.SMS_GATEWAY === 'sparrow') {
-    for (const name of ['SPARROW_TOKEN', 'SPARROW_FROM'] as const) {
-      if (missing(name)) {
-        problems.push({ variable: name, problem: 'is required when SMS_GATEWAY=sparrow' });
-      }
-    }
-  }
-  return problems;
+  const required: Record<string, readonly ('SPARROW_TOKEN' | 'SPARROW_FROM' | 'AAKASH_TOKEN')[]> = {
+    sparrow: ['SPARROW_TOKEN', 'SPARROW_FROM'],
+    aakash: ['AAKASH_TOKEN'],
+  };
+  return names.flatMap((gateway) =>
+    (required[gateway] ?? [])
+      .filter((name) => !env[name] && !invalid.has(name))
+      .map((name) => ({
+        variable: name,
+        problem: `is required when SMS_GATEWAY names ${gateway}`,
+      })),
+  );
+}
+
+function gatewayList(value: string): string[] {
+  return splitList(value).map((name) => name.toLowerCase());
+}
+
+/**
+ * The gateways of SMS_GATEWAY that send real SMS: every one but `console`. Read as a list, so the
+ * rule holds for `sparrow,aakash` too, and for a value the schema refused (then every name in it
+ * counts as real: better a secret too many than a deployment on the published ones).
+ */
+function realSmsGateways(env: Environment): string[] {
+  return gatewayList(env.SMS_GATEWAY).filter((name) => name !== 'console');
 }
 
 /** `a, b,,c` → `['a', 'b', 'c']`. */
@@ -158,11 +222,16 @@ export function problemWith(variable: string, problem: string, value: unknown): 
   return { variable, problem: problem + describeValue(variable, value) };
 }
 
-function proxyHops(value: string): number {
-  const lowered = value.toLowerCase();
-  if (lowered === 'true') return 1;
-  if (lowered === 'false') return 0;
-  return Number(lowered);
+function trustProxyProblems(env: Environment, invalid: ReadonlySet<string>): ConfigProblem[] {
+  if (invalid.has('TRUST_PROXY')) return [];
+  const parsed = parseTrustProxy(env.TRUST_PROXY);
+  return 'problem' in parsed ? [problemWith('TRUST_PROXY', parsed.problem, env.TRUST_PROXY)] : [];
+}
+
+function trustProxyOf(value: string): TrustProxy {
+  const parsed = parseTrustProxy(value);
+  if ('problem' in parsed) throw new Error(`TRUST_PROXY ${parsed.problem}`); // checked above
+  return parsed.trust;
 }
 
 function toAppConfig(env: Environment): AppConfig {
@@ -172,7 +241,7 @@ function toAppConfig(env: Environment): AppConfig {
       port: env.PORT,
       host: env.HOST,
       corsOrigins: splitList(env.CORS_ORIGINS),
-      trustedProxyHops: proxyHops(env.TRUST_PROXY),
+      trustProxy: trustProxyOf(env.TRUST_PROXY),
       requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
     },
     database: {
@@ -195,23 +264,35 @@ function toAppConfig(env: Environment): AppConfig {
       maxAttempts: env.OTP_MAX_ATTEMPTS,
       resendCooldownSeconds: env.OTP_RESEND_COOLDOWN_SECONDS,
       maxSendsPerPhonePerHour: env.OTP_MAX_SENDS_PER_PHONE_PER_HOUR,
+      maxSmsPerPhonePerDay: env.OTP_MAX_SMS_PER_PHONE_PER_DAY,
       maxSendsPerUserPerDay: env.OTP_MAX_SENDS_PER_USER_PER_DAY,
       maxSendsPerIpPerHour: env.OTP_MAX_SENDS_PER_IP_PER_HOUR,
       allowedOperators: splitList(env.PHONE_ALLOWED_OPERATORS).map((o) => o.toUpperCase()),
       retentionDays: env.RETENTION_DAYS,
     },
     sms: {
-      gateway: env.SMS_GATEWAY,
+      gateways: gatewayList(env.SMS_GATEWAY) as SmsGatewayName[], // checked by gatewayRules
+      failureThreshold: env.SMS_GATEWAY_FAILURE_THRESHOLD,
+      openSeconds: env.SMS_GATEWAY_OPEN_SECONDS,
+      creditWarnThreshold: env.SPARROW_CREDIT_WARN_THRESHOLD,
       dailyBudget: env.SMS_DAILY_BUDGET,
       brand: env.SMS_BRAND,
       webOtpDomain: env.OTP_WEBOTP_DOMAIN,
       androidAppHash: env.OTP_ANDROID_APP_HASH,
+      defaultLocale: env.SMS_DEFAULT_LOCALE,
+      templates: { en: env.SMS_TEMPLATE_EN, ne: env.SMS_TEMPLATE_NE },
+      testNumbers: env.TEST_PHONE_NUMBERS,
+      allowTestNumbersInProduction: env.ALLOW_TEST_PHONE_NUMBERS_IN_PRODUCTION,
       sparrow: {
         baseUrl: env.SPARROW_BASE_URL.replace(/\/+$/, ''),
         token: env.SPARROW_TOKEN,
         from: env.SPARROW_FROM,
         timeoutMs: env.SPARROW_TIMEOUT_MS,
-        creditWarnThreshold: env.SPARROW_CREDIT_WARN_THRESHOLD,
+      },
+      aakash: {
+        baseUrl: env.AAKASH_BASE_URL.replace(/\/+$/, ''),
+        token: env.AAKASH_TOKEN,
+        timeoutMs: env.AAKASH_TIMEOUT_MS,
       },
     },
     redisUrl: env.REDIS_URL,

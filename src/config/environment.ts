@@ -28,8 +28,13 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
 
-export const SMS_GATEWAYS = ['console', 'sparrow'] as const;
+/** The SMS gateways SMS_GATEWAY can name (`console` only alone). */
+export const SMS_GATEWAYS = ['sparrow', 'aakash', 'console'] as const;
 export type SmsGatewayName = (typeof SMS_GATEWAYS)[number];
+
+/** The languages the SMS and the sign-up page speak. */
+export const SMS_LOCALES = ['en', 'ne'] as const;
+export type SmsLocale = (typeof SMS_LOCALES)[number];
 
 /** What the generated documentation says about one variable. */
 export interface VariableDescription {
@@ -92,7 +97,7 @@ const Secret = (): PropertyDecorator =>
 export class Environment {
   @Variable({
     description:
-      'In `production`, every secret is required and the `console` SMS gateway is refused.',
+      'In `production`, every secret is required and the `console` SMS gateway is refused. With any gateway but `console`, the secrets are required whatever this says.',
   })
   @IsIn(NODE_ENVS, { message: `must be one of ${NODE_ENVS.join(', ')}` })
   NODE_ENV: NodeEnv = 'development';
@@ -138,7 +143,7 @@ export class Environment {
 
   @Variable({
     description:
-      'Signs access tokens (HS256); at least 32 characters. Required in production; unset elsewhere, a published development value is used.',
+      'Signs access tokens (HS256); at least 32 characters. Required in production and with any SMS gateway but `console`; unset otherwise (development), a published development value is used.',
     secret: true,
   })
   @Secret()
@@ -164,24 +169,44 @@ export class Environment {
 
   @Variable({
     description:
-      'Key of the HMAC under which codes are stored; at least 32 characters. Required in production.',
+      "Key of the HMAC under which codes are stored (and, derived from it, the login throttle's username keys); at least 32 characters. Required in production and with any SMS gateway but `console`.",
     secret: true,
   })
   @Secret()
   OTP_HMAC_SECRET?: string = undefined;
 
   @Variable({
-    description: '`console` logs each SMS (development only); `sparrow` sends through Sparrow SMS.',
+    description:
+      'Ordered, comma-separated gateways: `sparrow`, `aakash` (a send fails over to the next after an account refusal or when a gateway is not reached), or `console` alone (logs each SMS; development only).',
   })
-  @IsIn(SMS_GATEWAYS, { message: `must be one of ${SMS_GATEWAYS.join(', ')}` })
-  SMS_GATEWAY: SmsGatewayName = 'console';
+  @Matches(/^\s*[a-z]+\s*(,\s*[a-z]+\s*){0,4}$/i, {
+    message: `must be a comma-separated list of ${SMS_GATEWAYS.join(', ')}`,
+  })
+  SMS_GATEWAY = 'console';
 
-  @Variable({ description: 'Base URL of the Sparrow SMS API.' })
+  @Variable({
+    description:
+      "Consecutive failures (account refusal, not reached, unknown outcome) that open a gateway's circuit.",
+  })
+  @WholeNumber(1, 1000)
+  SMS_GATEWAY_FAILURE_THRESHOLD = 5;
+
+  @Variable({
+    description:
+      'Seconds an open circuit skips its gateway without a request; then one send probes it.',
+  })
+  @WholeNumber(1, 86_400)
+  SMS_GATEWAY_OPEN_SECONDS = 30;
+
+  @Variable({
+    description:
+      'Base URL of the Sparrow SMS API. In production it must be `https://`, or plain `http://` only to this machine (127.0.0.0/8, `::1`, `localhost`): the token and every code travel in each request.',
+  })
   @IsUrl(
     { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
     { message: 'must be an http(s) URL' },
   )
-  SPARROW_BASE_URL = 'http://api.sparrowsms.com';
+  SPARROW_BASE_URL = 'https://api.sparrowsms.com';
 
   @Variable({
     description: 'Sparrow API token; required with `SMS_GATEWAY=sparrow`.',
@@ -205,9 +230,80 @@ export class Environment {
   @WholeNumber(100, 60_000)
   SPARROW_TIMEOUT_MS = 5000;
 
-  @Variable({ description: 'A Sparrow credit balance below this is logged as a warning.' })
+  @Variable({
+    description:
+      'A gateway whose last credit balance is below this is tried last, and a warning is logged.',
+  })
   @WholeNumber(0, 10_000_000)
   SPARROW_CREDIT_WARN_THRESHOLD = 100;
+
+  @Variable({
+    description:
+      'Base URL of the Aakash SMS API; in production `https://`, or plain `http://` only to this machine, as for `SPARROW_BASE_URL`.',
+  })
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'must be an http(s) URL' },
+  )
+  AAKASH_BASE_URL = 'https://sms.aakashsms.com';
+
+  @Variable({
+    description: 'Aakash SMS auth token; required when SMS_GATEWAY names `aakash`.',
+    secret: true,
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  AAKASH_TOKEN?: string = undefined;
+
+  @Variable({ description: 'Longest a request to Aakash may take, in milliseconds.' })
+  @WholeNumber(100, 60_000)
+  AAKASH_TIMEOUT_MS = 5000;
+
+  @Variable({
+    description:
+      'Numbers that never reach a gateway and whose code is fixed, for QA and app-store review: `9800000001:123456,9800000002:654321`.',
+    secret: true,
+  })
+  @IsOptional()
+  @Matches(/^\s*[^\s:,]+\s*:\s*\d+\s*(,\s*[^\s:,]+\s*:\s*\d+\s*)*$/, {
+    message: 'must be a comma-separated list of number:code',
+  })
+  TEST_PHONE_NUMBERS?: string = undefined;
+
+  @Variable({
+    description:
+      'Allow TEST_PHONE_NUMBERS when NODE_ENV=production (each use is then logged as a warning).',
+  })
+  @Flag()
+  ALLOW_TEST_PHONE_NUMBERS_IN_PRODUCTION = false;
+
+  @Variable({
+    description:
+      'Language of the SMS when the request names none and Accept-Language prefers neither `en` nor `ne`.',
+  })
+  @IsIn(SMS_LOCALES, { message: `must be one of ${SMS_LOCALES.join(', ')}` })
+  SMS_DEFAULT_LOCALE: SmsLocale = 'en';
+
+  @Variable({
+    description:
+      'The English SMS, with `{code}`, `{brand}`, `{minutes}`; must stay one GSM-7 SMS with the configured brand and lines.',
+    defaultText: 'built-in',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  SMS_TEMPLATE_EN?: string = undefined;
+
+  @Variable({
+    description:
+      'The Nepali SMS, with `{code}`, `{brand}`, `{minutes}`; must fit one UCS-2 SMS (70 units), two with the app-hash and WebOTP lines.',
+    defaultText: 'built-in',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  SMS_TEMPLATE_NE?: string = undefined;
 
   @Variable({ description: 'The name the SMS says the code is for.' })
   @IsString()
@@ -249,9 +345,16 @@ export class Environment {
   @WholeNumber(0, 3600)
   OTP_RESEND_COOLDOWN_SECONDS = 60;
 
-  @Variable({ description: 'SMS one number may receive in a rolling hour.' })
+  @Variable({
+    description:
+      'Codes one account may have sent to one number in a rolling hour (per account, so others cannot lock a person out).',
+  })
   @WholeNumber(1, 1_000_000)
   OTP_MAX_SENDS_PER_PHONE_PER_HOUR = 5;
+
+  @Variable({ description: 'SMS one number may receive per UTC day, from all accounts together.' })
+  @WholeNumber(1, 1_000_000)
+  OTP_MAX_SMS_PER_PHONE_PER_DAY = 15;
 
   @Variable({ description: 'SMS one account may ask for in a rolling 24 hours.' })
   @WholeNumber(1, 1_000_000)
@@ -283,9 +386,10 @@ export class Environment {
 
   @Variable({
     description:
-      'Take the client IP from `X-Forwarded-For`: `false`, or how many reverse proxies in front of the service append to it.',
+      "Take the client IP from `X-Forwarded-For`: `false`; how many reverse proxies in front of the service append to it (`true` is 1); or a comma-separated list of the proxies' addresses or CIDRs (IPv4 and IPv6, e.g. `10.0.0.0/8,2001:db8::/32`), when only a request from one of them may set the client IP. A malformed or oversized header entry is ignored, never an error.",
   })
-  @Matches(/^(true|false|\d{1,2})$/i, { message: 'must be true, false or a number of proxy hops' })
+  @IsString()
+  @MaxLength(2000)
   TRUST_PROXY = 'false';
 
   @Variable({ description: 'Longest a request may take to arrive, in milliseconds.' })

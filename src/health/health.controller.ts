@@ -8,13 +8,6 @@ import {
 import { HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../common/auth/public.decorator';
 import { ServiceUnavailableError } from '../common/errors/domain-error';
-import { SmsReadiness } from '../sms/sms-readiness';
-
-/** Terminus' result plus the SMS gateway detail, which is reported but never fails readiness. */
-type ReadinessReport = Omit<HealthCheckResult, 'info' | 'details'> & {
-  info?: Record<string, object | undefined>;
-  details: Record<string, object>;
-};
 
 @Public()
 @ApiTags('health')
@@ -23,7 +16,6 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
-    private readonly sms: SmsReadiness,
   ) {}
 
   @Get('live')
@@ -37,20 +29,15 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: 200 when the database answers, 503 otherwise' })
   @ApiOkResponse({
     description:
-      'The database answers. With SMS_GATEWAY=sparrow, `info.sms` reports the credit balance ' +
-      '(`status: "unknown"` when Sparrow cannot be asked; that never fails readiness).',
+      'The database answers. Nothing about the SMS gateways or their balances is disclosed here ' +
+      '(admins see those in `GET /v1/admin/gateways`).',
   })
   @ApiServiceUnavailableResponse({
     description: 'problem+json, code NOT_READY, with the failing checks.',
   })
-  async ready(): Promise<ReadinessReport> {
+  async ready(): Promise<HealthCheckResult> {
     try {
-      const [result, sms] = await Promise.all([
-        this.health.check([() => this.database.pingCheck('database').withTimeout(1500)]),
-        this.sms.report(),
-      ]);
-      if (!sms) return result;
-      return { ...result, info: { ...result.info, sms }, details: { ...result.details, sms } };
+      return await this.health.check([() => this.database.pingCheck('database').withTimeout(1500)]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       throw new ServiceUnavailableError('NOT_READY', 'The database does not answer.', 5);

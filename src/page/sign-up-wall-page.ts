@@ -31,7 +31,7 @@ export function renderIndexHtml(template: string, codeLength: number): string {
 /**
  * Serves the sign-up wall page: `GET /` is index.html with the code length filled in, and every
  * other file of public/ (CSS, and the JS `npm run build:web` compiles into public/js) is served
- * as is by @fastify/static.
+ * as is by @fastify/static, source maps excepted.
  */
 export async function serveSignUpWallPage(
   app: NestFastifyApplication,
@@ -46,8 +46,9 @@ export async function serveSignUpWallPage(
     // Swagger registers @fastify/static too; only one plugin may decorate the reply.
     decorateReply: false,
     index: false,
-    // The raw template is only ever sent through GET / (with its placeholders filled in).
-    allowedPath: (pathname) => pathname !== '/index.html',
+    // The raw template is only ever sent through GET / (with its placeholders filled in); source
+    // maps are never sent, even one a development build left behind.
+    allowedPath: (pathname) => pathname !== '/index.html' && !pathname.endsWith('.map'),
   });
   app
     .getHttpAdapter()

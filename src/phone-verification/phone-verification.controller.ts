@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -86,8 +86,15 @@ export class PhoneVerificationController {
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: StartVerificationDto,
     @ClientIp() clientIp: string,
+    @Headers('accept-language') acceptLanguage: string | undefined,
   ): Promise<VerificationView> {
-    return this.verifications.start(user.id, body.phone, clientIp);
+    return this.verifications.start({
+      userId: user.id,
+      phone: body.phone,
+      clientIp,
+      locale: body.locale,
+      acceptLanguage,
+    });
   }
 
   @Post('check')

@@ -26,10 +26,11 @@ export class ResendCooldownError extends DomainError {
   }
 }
 
-export type SendLimit = 'phone' | 'user' | 'ip';
+export type SendLimit = 'phone' | 'phone-day' | 'user' | 'ip';
 
 const SEND_LIMIT_DETAIL: Record<SendLimit, string> = {
-  phone: 'This number has been sent too many codes in the last hour.',
+  phone: 'You have asked for too many codes for this number in the last hour.',
+  'phone-day': 'This number has been sent as many codes as it may receive today.',
   user: 'Your account has asked for too many codes today.',
   ip: 'Too many codes have been asked for from your network in the last hour.',
 };
@@ -76,7 +77,12 @@ export class VerificationExpiredError extends DomainError {
 export class TooManyAttemptsError extends DomainError {
   readonly code = 'TOO_MANY_ATTEMPTS';
   readonly status = 429;
+  /** `retryAfterSeconds`: until a new verification (a new code) may be sent for the number. */
   constructor(retryAfterSeconds: number) {
-    super('Too many wrong codes. Ask for a new code to try again.', { retryAfterSeconds });
+    super(
+      `Too many wrong codes: this code can no longer be used. Ask for a new code (a new verification), ` +
+        `possible in ${retryAfterSeconds} seconds; checking again will not help.`,
+      { retryAfterSeconds },
+    );
   }
 }

@@ -48,11 +48,11 @@ export class PhoneVerificationRepository {
    * client IP are serialised, so no two of them can both pass a limit that only one more send
    * fits under. Always in the same order (user, phone, IP), so two sends cannot deadlock.
    */
-  sendLocks(userId: string, phone: string, clientIp: string): AdvisoryLock[] {
+  sendLocks(userId: string, phone: string, clientSubject: string): AdvisoryLock[] {
     return [
       { namespace: LOCK_USER, value: userId },
       { namespace: LOCK_PHONE, value: phone },
-      { namespace: LOCK_IP, value: clientIp },
+      { namespace: LOCK_IP, value: clientSubject },
     ];
   }
 

@@ -2,19 +2,22 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { UnauthenticatedError, ValidationFailedError } from '../common/errors/domain-error';
+import { ipLimitSubject } from '../common/http/ip-keys';
 import { maskPhone } from '../common/logging/mask';
 import { AppConfig } from '../config/app-config';
 import { Connection, Database, Queryable, Transaction } from '../database/database';
 import { foreignKeyViolationConstraint } from '../database/database-errors';
-import { SmsDeliveryLog } from '../sms/delivery-log/sms-delivery-log';
-import { renderOtpMessage } from '../sms/otp-message';
-import { SmsGateway, SmsReceipt } from '../sms/sms-gateway';
-import { SmsRejectedError, SmsUnavailableError } from '../sms/sms.errors';
+import type { SmsLocale } from '../config/environment';
+import { secondsUntilNextUtcDay, SmsDeliveryLog } from '../sms/delivery-log/sms-delivery-log';
+import { chooseSmsLocale } from '../sms/message/sms-locale';
+import { OtpSms, OtpSmsText } from '../sms/otp-sms';
+import { SmsRouter } from '../sms/routing/sms-router';
+import { SmsGatewayError, SmsGatewayUnavailableError } from '../sms/sms.errors';
 import { UsersService } from '../users/users.service';
 import { PhoneInUseError } from '../users/users.errors';
 import { generateOtp, hashOtp, normaliseOtpInput, otpMatches } from './otp/otp-code';
 import { isMobileOperator, MobileOperator } from './phone-number/mobile-operators';
-import { parsePhoneNumber } from './phone-number/phone-number';
+import { ParsedPhone, parsePhoneNumber } from './phone-number/phone-number';
 import { PhoneVerification } from './phone-verification.entity';
 import {
   InvalidCodeError,
@@ -29,7 +32,8 @@ import {
 import { PhoneVerificationRepository } from './phone-verification.repository';
 import {
   DAY,
-  decideSend,
+  decideCallerLimits,
+  decideNumberLimits,
   HOUR,
   SendDecision,
   SendLimits,
@@ -37,6 +41,26 @@ import {
   windowStarts,
 } from './send-limits';
 import { toVerificationView, VerificationView } from './verification.view';
+
+/** A request for a code by SMS, as the controller hands it over. */
+export interface StartVerification {
+  userId: string;
+  /** As typed: parsed here. */
+  phone: unknown;
+  clientIp: string;
+  /** The body's `locale`, when given. */
+  locale?: SmsLocale;
+  acceptLanguage?: string;
+}
+
+/** One send being reserved: who asks, for which number, with which SMS. */
+interface SendRequest {
+  userId: string;
+  phone: ParsedPhone;
+  clientIp: string;
+  sms: OtpSmsText;
+  now: Date;
+}
 
 /** What a send reserved before calling the gateway, so it can be confirmed or undone. */
 interface SendReservation {
@@ -58,10 +82,11 @@ const MAX_JUDGEMENTS = 4;
 
 /**
  * The OTP lifecycle. A send is two short steps around the gateway call: a transaction that
- * checks every limit under locks and reserves the SMS, then, once the gateway accepted it, the
- * code's hash is stored. Until then no code is usable, and a gateway failure releases the
- * reservation: no cooldown, no quota, no code left behind. A check reads the verification and
- * writes its verdict with a conditional UPDATE (see judge).
+ * checks every limit under locks and reserves the SMS, then, once a gateway took the SMS (or
+ * may have: an unknown outcome), the code's hash is stored. Until then no code is usable; an SMS
+ * that certainly did not go out (refused, not reached) releases the reservation: no cooldown, no
+ * quota, no code left behind. A check reads the verification and writes its verdict with a
+ * conditional UPDATE (see judge).
  */
 @Injectable()
 export class PhoneVerificationService {
@@ -73,7 +98,8 @@ export class PhoneVerificationService {
     private readonly db: Database,
     private readonly verifications: PhoneVerificationRepository,
     private readonly deliveryLog: SmsDeliveryLog,
-    private readonly gateway: SmsGateway,
+    private readonly router: SmsRouter,
+    private readonly otpSms: OtpSms,
     private readonly users: UsersService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -83,54 +109,65 @@ export class PhoneVerificationService {
       resendCooldownSeconds: otp.resendCooldownSeconds,
       pendingSettlesWithinSeconds: Math.ceil(deliveryLog.pendingSettlesWithinMs / 1000),
       perPhone: { max: otp.maxSendsPerPhonePerHour, windowSeconds: HOUR },
+      perPhonePerDay: otp.maxSmsPerPhonePerDay,
       perUser: { max: otp.maxSendsPerUserPerDay, windowSeconds: DAY },
       perIp: { max: otp.maxSendsPerIpPerHour, windowSeconds: HOUR },
     };
     this.allowedOperators = otp.allowedOperators.filter(isMobileOperator);
   }
 
-  async start(userId: string, phoneInput: unknown, clientIp: string): Promise<VerificationView> {
-    const phone = this.parsePhone(phoneInput);
+  async start(input: StartVerification): Promise<VerificationView> {
+    const phone = this.parsePhone(input.phone);
     const now = this.clock.now();
+    const code = this.router.testCodeFor(phone.e164) ?? generateOtp(this.config.otp.length);
+    const locale = chooseSmsLocale(
+      input.locale,
+      input.acceptLanguage,
+      this.config.sms.defaultLocale,
+    );
+    const request: SendRequest = {
+      userId: input.userId,
+      phone,
+      clientIp: input.clientIp,
+      sms: this.otpSms.compose(locale, code),
+      now,
+    };
     const reservation = await this.db
       .transaction(
-        (transaction) => this.reserveSend(transaction, userId, phone, clientIp, now),
-        this.verifications.sendLocks(userId, phone, clientIp),
+        (transaction) => this.reserveSend(transaction, request),
+        this.verifications.sendLocks(input.userId, phone.e164, ipLimitSubject(input.clientIp)),
       )
       .catch((error: unknown) => {
         // The day's budget is taken as the reservation commits; a refused commit rolled it all back.
         throw this.deliveryLog.budgetRefusal(error, now) ?? asAccountGone(error);
       });
-    const code = generateOtp(this.config.otp.length);
-    let receipt: SmsReceipt;
-    try {
-      receipt = await this.gateway.send({ to: phone, text: this.messageFor(code) });
-    } catch (error) {
-      const gatewayError = this.asGatewayError(error);
-      await this.releaseReservation(reservation, gatewayError);
-      throw gatewayError;
-    }
-    const codeHash = hashOtp(this.config.otp.hmacSecret, reservation.verificationId, code);
-    const expiresAt = new Date(now.getTime() + this.config.otp.ttlSeconds * 1000);
-    const sentAt = this.clock.now();
-    // Two statements on one pooled connection: cheaper than two connections side by side.
-    const verification = await this.db.withConnection(async (connection) => {
-      const activated = await this.verifications.activateCode(
-        connection,
-        reservation.verificationId,
-        codeHash,
-        now,
-        expiresAt,
-      );
-      await this.deliveryLog.markSent(connection, reservation.smsId, receipt, sentAt);
-      return activated;
+    // answered without an SMS, once that answer was counted (committed) against the caller
+    if ('answer' in reservation) throw reservation.answer;
+    const delivery = await this.router.deliver({
+      smsId: reservation.smsId,
+      to: phone.e164,
+      text: request.sms.text,
     });
-    if (!verification) throw new VerificationNotFoundError();
-    return this.view(verification);
+    switch (delivery.outcome.kind) {
+      case 'sent':
+        return this.view(await this.activateCode(reservation, code, now));
+      case 'unknown':
+        // It may arrive: its code must then work, and it counts (the cooldown runs).
+        await this.activateCode(reservation, code, now);
+        throw SmsGatewayUnavailableError.outcomeUnknown(
+          Math.max(1, this.limits.resendCooldownSeconds),
+        );
+      case 'refused':
+        await this.discardUnsent(reservation);
+        throw new SmsGatewayError(delivery.outcome.cause);
+      case 'unreached':
+        await this.discardUnsent(reservation);
+        throw SmsGatewayUnavailableError.unreached();
+    }
   }
 
   async check(userId: string, phoneInput: unknown, codeInput: unknown): Promise<VerificationView> {
-    const phone = this.parsePhone(phoneInput);
+    const phone = this.parsePhone(phoneInput).e164;
     const code = normaliseOtpInput(codeInput, this.config.otp.length);
     if (code === undefined) {
       throw new ValidationFailedError([
@@ -167,17 +204,18 @@ export class PhoneVerificationService {
     if (!found) throw new VerificationNotFoundError();
   }
 
+  /**
+   * Decides a send under its locks, in the order API.md gives: the caller's own limits (account,
+   * IP) before anything about the number, so that whether a number is registered is only ever
+   * answered within them, and each such answer counts against them; then the number's cooldown
+   * and limit; then the verification and the SMS are reserved.
+   */
   private async reserveSend(
     transaction: Transaction,
-    userId: string,
-    phone: string,
-    clientIp: string,
-    now: Date,
-  ): Promise<SendReservation> {
-    const owner = await this.users.findVerifiedOwnerId(transaction, phone);
-    if (owner === userId) throw new PhoneAlreadyVerifiedError();
-    if (owner) throw new PhoneInUseError();
-
+    { userId, phone: parsed, clientIp, sms, now }: SendRequest,
+  ): Promise<SendReservation | { answer: PhoneAlreadyVerifiedError | PhoneInUseError }> {
+    const phone = parsed.e164;
+    const keys = { phone, userId, clientIp };
     const usage = await this.deliveryLog.usage(transaction, {
       toPhone: phone,
       userId,
@@ -185,9 +223,21 @@ export class PhoneVerificationService {
       now,
       ...windowStarts(this.limits, now),
     });
-    const decision = decideSend(usage, this.limits, now);
-    if (!decision.allowed)
-      throw await this.refusal(transaction, decision, { phone, userId, clientIp }, now);
+    const own = decideCallerLimits(usage, this.limits);
+    if (!own.allowed) throw await this.refusal(transaction, own, keys, now);
+
+    const owner = await this.users.findVerifiedOwnerId(transaction, phone);
+    if (owner) {
+      await this.deliveryLog.recordAnswer(transaction, {
+        userId,
+        toPhone: phone,
+        clientIp,
+        at: now,
+      });
+      return { answer: owner === userId ? new PhoneAlreadyVerifiedError() : new PhoneInUseError() };
+    }
+    const forNumber = decideNumberLimits(usage, this.limits, now);
+    if (!forNumber.allowed) throw await this.refusal(transaction, forNumber, keys, now);
 
     const { verificationId, created } = await this.openVerification(
       transaction,
@@ -198,7 +248,10 @@ export class PhoneVerificationService {
       userId,
       toPhone: phone,
       clientIp,
-      provider: this.gateway.provider,
+      provider: this.router.firstChoice(phone),
+      operator: parsed.operator,
+      encoding: sms.encoding,
+      segments: sms.segments,
       at: now,
     });
     return { verificationId, smsId, created };
@@ -235,24 +288,26 @@ export class PhoneVerificationService {
     now: Date,
   ): Promise<Error> {
     if (decision.reason === 'cooldown') return new ResendCooldownError(decision.retryAfterSeconds);
+    this.logger.warn({ limit: decision.limit, phone: maskPhone(keys.phone) }, 'send limit reached');
+    if (decision.reason === 'daily') {
+      return new SendLimitReachedError(decision.limit, secondsUntilNextUtcDay(now));
+    }
     const { windowSeconds } = {
-      phone: this.limits.perPhone,
-      user: this.limits.perUser,
-      ip: this.limits.perIp,
-    }[decision.limit];
-    const value = { phone: keys.phone, user: keys.userId, ip: keys.clientIp }[decision.limit];
+      toPhoneByUser: this.limits.perPhone,
+      byUser: this.limits.perUser,
+      fromIp: this.limits.perIp,
+    }[decision.counter];
     const since = new Date(now.getTime() - windowSeconds * 1000);
     const leavesAt = await this.deliveryLog.countedAt(
       on,
       decision.counter,
-      value,
+      { toPhone: keys.phone, userId: keys.userId, clientIp: keys.clientIp },
       since,
       decision.over - 1,
     );
     const retryAfter = leavesAt
       ? secondsUntil(leavesAt.getTime() + windowSeconds * 1000, now)
       : windowSeconds;
-    this.logger.warn({ limit: decision.limit, phone: maskPhone(keys.phone) }, 'send limit reached');
     return new SendLimitReachedError(decision.limit, retryAfter);
   }
 
@@ -333,58 +388,54 @@ export class PhoneVerificationService {
     });
   }
 
+  /**
+   * How long until a new verification of the number may be sent (the cooldown from the last
+   * SMS): what a client stopped by TOO_MANY_ATTEMPTS must wait for. At least a second, so that a
+   * client obeying Retry-After never loops on the check.
+   */
   private secondsUntilResend(verification: PhoneVerification, now: Date): number {
-    if (!verification.lastSentAt) return 0;
+    if (!verification.lastSentAt) return 1;
     const availableAt =
       verification.lastSentAt.getTime() + this.limits.resendCooldownSeconds * 1000;
-    return Math.max(0, Math.ceil((availableAt - now.getTime()) / 1000));
+    return secondsUntil(Math.max(availableAt, now.getTime() + 1), now);
   }
 
-  private async releaseReservation(
+  /** The SMS is out (or may be): its code becomes the one that works. */
+  private async activateCode(
     reservation: SendReservation,
-    error: SmsRejectedError | SmsUnavailableError,
-  ) {
-    const at = this.clock.now();
+    code: string,
+    sentAt: Date,
+  ): Promise<PhoneVerification> {
+    const { verificationId } = reservation;
+    const verification = await this.verifications.activateCode(
+      this.db,
+      verificationId,
+      hashOtp(this.config.otp.hmacSecret, verificationId, code),
+      sentAt,
+      new Date(sentAt.getTime() + this.config.otp.ttlSeconds * 1000),
+    );
+    if (!verification) throw new VerificationNotFoundError();
+    return verification;
+  }
+
+  /** No SMS went out: a verification created for it leaves nothing behind. */
+  private async discardUnsent(reservation: SendReservation): Promise<void> {
+    if (!reservation.created) return;
     try {
-      await Promise.all([
-        this.deliveryLog.markFailed(
-          reservation.smsId,
-          { providerCode: error.providerCode, providerMessage: error.providerMessage },
-          at,
-        ),
-        reservation.created
-          ? this.verifications.deleteUnsent(reservation.verificationId)
-          : undefined,
-      ]);
-    } catch (releaseError) {
-      // The reservation then keeps counting against the limits: conservative, and no code exists.
+      await this.verifications.deleteUnsent(reservation.verificationId);
+    } catch (error) {
+      // Harmless to leave: it has no code, and the next send to the number reuses it.
       this.logger.error(
-        { err: releaseError, smsId: reservation.smsId },
-        'could not release an SMS reservation',
+        { err: error, verificationId: reservation.verificationId },
+        'could not discard a verification whose SMS did not go out',
       );
     }
   }
 
-  private asGatewayError(error: unknown): SmsRejectedError | SmsUnavailableError {
-    if (error instanceof SmsRejectedError || error instanceof SmsUnavailableError) return error;
-    this.logger.error({ err: error }, 'the SMS gateway failed unexpectedly');
-    return new SmsUnavailableError();
-  }
-
-  private parsePhone(input: unknown): string {
+  private parsePhone(input: unknown): ParsedPhone {
     const parsed = parsePhoneNumber(input, this.allowedOperators);
     if (!parsed.ok) throw new InvalidPhoneError(parsed.message);
-    return parsed.e164;
-  }
-
-  private messageFor(code: string): string {
-    const { brand, webOtpDomain, androidAppHash } = this.config.sms;
-    return renderOtpMessage(code, {
-      brand,
-      webOtpDomain,
-      androidAppHash,
-      ttlSeconds: this.config.otp.ttlSeconds,
-    });
+    return parsed;
   }
 
   private newVerification(

@@ -1,16 +1,26 @@
 import type { SmsUsage } from '../sms/delivery-log/sms-delivery-log';
-import { DAY, decideSend, HOUR, SendLimits, secondsUntil, windowStarts } from './send-limits';
+import {
+  DAY,
+  decideCallerLimits,
+  decideNumberLimits,
+  HOUR,
+  SendLimits,
+  secondsUntil,
+  windowStarts,
+} from './send-limits';
 
 const limits: SendLimits = {
   resendCooldownSeconds: 60,
   pendingSettlesWithinSeconds: 15,
   perPhone: { max: 5, windowSeconds: HOUR },
+  perPhonePerDay: 15,
   perUser: { max: 10, windowSeconds: DAY },
   perIp: { max: 20, windowSeconds: HOUR },
 };
 const now = new Date('2026-11-22T10:00:00.000Z');
 const usage = (overrides: Partial<SmsUsage> = {}): SmsUsage => ({
-  toPhoneSince: 0,
+  toPhoneByUserSince: 0,
+  toPhoneToday: 0,
   byUserSince: 0,
   fromIpSince: 0,
   lastSentByUserToPhone: null,
@@ -19,7 +29,9 @@ const usage = (overrides: Partial<SmsUsage> = {}): SmsUsage => ({
 });
 const secondsAgo = (s: number) => new Date(now.getTime() - s * 1000);
 
-describe('decideSend', () => {
+const decideSend = decideNumberLimits;
+
+describe('decideNumberLimits', () => {
   it('allows a first send', () => {
     expect(decideSend(usage(), limits, now)).toEqual({ allowed: true });
   });
@@ -69,20 +81,54 @@ describe('decideSend', () => {
     ).toMatchObject({ retryAfterSeconds: 30 });
   });
 
-  it('checks the cooldown before the counters', () => {
+  it("checks the cooldown before the number's counter", () => {
     expect(
-      decideSend(usage({ lastSentByUserToPhone: secondsAgo(1), toPhoneSince: 99 }), limits, now),
-    ).toMatchObject({
-      reason: 'cooldown',
-    });
+      decideSend(
+        usage({ lastSentByUserToPhone: secondsAgo(1), toPhoneByUserSince: 99 }),
+        limits,
+        now,
+      ),
+    ).toMatchObject({ reason: 'cooldown' });
   });
 
+  it('refuses at the phone limit, reporting how far over a lowered limit the count is', () => {
+    expect(decideSend(usage({ toPhoneByUserSince: 5 }), limits, now)).toEqual({
+      allowed: false,
+      reason: 'limit',
+      limit: 'phone',
+      counter: 'toPhoneByUser',
+      over: 1,
+    });
+    expect(decideSend(usage({ toPhoneByUserSince: 8 }), limits, now)).toMatchObject({ over: 4 });
+    expect(decideSend(usage({ toPhoneByUserSince: 4 }), limits, now)).toEqual({ allowed: true });
+  });
+
+  it('caps what every account together sends to a number per UTC day', () => {
+    expect(decideSend(usage({ toPhoneToday: 15 }), limits, now)).toEqual({
+      allowed: false,
+      reason: 'daily',
+      limit: 'phone-day',
+    });
+    expect(decideSend(usage({ toPhoneToday: 14 }), limits, now)).toEqual({ allowed: true });
+    // the per-account hourly limit is decided first
+    expect(
+      decideSend(usage({ toPhoneToday: 15, toPhoneByUserSince: 5 }), limits, now),
+    ).toMatchObject({ reason: 'limit', limit: 'phone' });
+  });
+
+  it("leaves the caller's own counters to decideCallerLimits", () => {
+    expect(decideSend(usage({ byUserSince: 99, fromIpSince: 99 }), limits, now)).toEqual({
+      allowed: true,
+    });
+  });
+});
+
+describe('decideCallerLimits', () => {
   it.each([
-    ['phone', 'toPhone', { toPhoneSince: 5 }],
     ['user', 'byUser', { byUserSince: 10 }],
     ['ip', 'fromIp', { fromIpSince: 20 }],
   ] as const)('refuses at the %s limit', (limit, counter, counts) => {
-    expect(decideSend(usage(counts), limits, now)).toEqual({
+    expect(decideCallerLimits(usage(counts), limits)).toEqual({
       allowed: false,
       reason: 'limit',
       limit,
@@ -91,26 +137,23 @@ describe('decideSend', () => {
     });
   });
 
-  it('allows one below every limit', () => {
+  it("allows one below each, whatever the number's own counts and cooldown", () => {
     expect(
-      decideSend(usage({ toPhoneSince: 4, byUserSince: 9, fromIpSince: 19 }), limits, now),
-    ).toEqual({
-      allowed: true,
-    });
+      decideCallerLimits(
+        usage({
+          byUserSince: 9,
+          fromIpSince: 19,
+          toPhoneByUserSince: 99,
+          lastSentByUserToPhone: secondsAgo(1),
+        }),
+        limits,
+      ),
+    ).toEqual({ allowed: true });
   });
 
-  it('reports how far over a lowered limit the count is', () => {
-    expect(decideSend(usage({ toPhoneSince: 8 }), limits, now)).toMatchObject({
-      limit: 'phone',
-      over: 4,
-    });
-  });
-
-  it('reports the phone limit first when several are reached', () => {
-    expect(
-      decideSend(usage({ toPhoneSince: 5, byUserSince: 10, fromIpSince: 20 }), limits, now),
-    ).toMatchObject({
-      limit: 'phone',
+  it('reports the user limit first when both are reached', () => {
+    expect(decideCallerLimits(usage({ byUserSince: 10, fromIpSince: 20 }), limits)).toMatchObject({
+      limit: 'user',
     });
   });
 });

@@ -6,7 +6,10 @@ export interface SendLimits {
   resendCooldownSeconds: number;
   /** A reserved send still `pending` this long after its reservation died with its request. */
   pendingSettlesWithinSeconds: number;
+  /** SMS to one number for one requesting account, in a rolling window. */
   perPhone: { max: number; windowSeconds: number };
+  /** SMS one number receives per UTC day from all accounts together. */
+  perPhonePerDay: number;
   perUser: { max: number; windowSeconds: number };
   perIp: { max: number; windowSeconds: number };
 }
@@ -17,16 +20,46 @@ export const DAY = 24 * HOUR;
 export type SendDecision =
   | { allowed: true }
   | { allowed: false; reason: 'cooldown'; retryAfterSeconds: number }
-  | { allowed: false; reason: 'limit'; limit: SendLimit; counter: SmsCounter; over: number };
+  | { allowed: false; reason: 'limit'; limit: SendLimit; counter: SmsCounter; over: number }
+  /** A per-UTC-day cap: it opens again at the next UTC midnight. */
+  | { allowed: false; reason: 'daily'; limit: SendLimit };
+
+type LimitRefusal = Extract<SendDecision, { reason: 'limit' }>;
+
+function overLimit(
+  checks: ReadonlyArray<[SendLimit, SmsCounter, number, number]>,
+): LimitRefusal | undefined {
+  for (const [limit, counter, count, max] of checks) {
+    if (count >= max)
+      return { allowed: false, reason: 'limit', limit, counter, over: count - max + 1 };
+  }
+  return undefined;
+}
 
 /**
- * Pure limit maths: may one more SMS go out, given what the log counted? Checked in order:
- * the resend cooldown, then per phone, per user, per client IP. The cooldown runs from the
- * user's last SMS to this number, so it covers a resend on one verification and a restart
- * after a failed one alike. `over` tells how many counted sends must leave the window before
- * one more is allowed (1 when exactly at the limit).
+ * The caller's own limits, decided before anything about the number is looked at (so nobody
+ * learns whether a number is registered faster than they could send SMS): per user, then per
+ * client IP. `over` tells how many counted sends must leave the window before one more is
+ * allowed (1 when exactly at the limit).
  */
-export function decideSend(usage: SmsUsage, limits: SendLimits, now: Date): SendDecision {
+export function decideCallerLimits(usage: SmsUsage, limits: SendLimits): SendDecision {
+  return (
+    overLimit([
+      ['user', 'byUser', usage.byUserSince, limits.perUser.max],
+      ['ip', 'fromIp', usage.fromIpSince, limits.perIp.max],
+    ]) ?? { allowed: true }
+  );
+}
+
+/**
+ * The number's limits, once the caller is within its own: the resend cooldown, SMS to the number
+ * for this account in the hour, then SMS to the number from everyone today. The cooldown runs
+ * from the user's last SMS to this number, so it covers a resend on one verification and a
+ * restart after a failed one alike. The hourly limit counts per requesting account, so other
+ * accounts cannot use it up to lock a person out of their own number (API.md, Fraud guard); the
+ * daily cap still bounds what all of them together can send to one number.
+ */
+export function decideNumberLimits(usage: SmsUsage, limits: SendLimits, now: Date): SendDecision {
   const availableAt = cooldownEndsAt(usage, limits);
   if (availableAt !== null && availableAt > now.getTime()) {
     return {
@@ -35,14 +68,12 @@ export function decideSend(usage: SmsUsage, limits: SendLimits, now: Date): Send
       retryAfterSeconds: secondsUntil(availableAt, now),
     };
   }
-  const checks: Array<[SendLimit, SmsCounter, number, number]> = [
-    ['phone', 'toPhone', usage.toPhoneSince, limits.perPhone.max],
-    ['user', 'byUser', usage.byUserSince, limits.perUser.max],
-    ['ip', 'fromIp', usage.fromIpSince, limits.perIp.max],
-  ];
-  for (const [limit, counter, count, max] of checks) {
-    if (count >= max)
-      return { allowed: false, reason: 'limit', limit, counter, over: count - max + 1 };
+  const perAccount = overLimit([
+    ['phone', 'toPhoneByUser', usage.toPhoneByUserSince, limits.perPhone.max],
+  ]);
+  if (perAccount) return perAccount;
+  if (usage.toPhoneToday >= limits.perPhonePerDay) {
+    return { allowed: false, reason: 'daily', limit: 'phone-day' };
   }
   return { allowed: true };
 }

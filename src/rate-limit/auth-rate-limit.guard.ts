@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, UseGuards } from '@nestjs/common';
 import type { WithClientIp } from '../common/http/client-ip';
+import { ipLimitSubject } from '../common/http/ip-keys';
 import { AppConfig } from '../config/app-config';
-import { rateLimitSubject } from './client-subject';
 import { RateLimitStore } from './rate-limit-store';
 import { TooManyRequestsError } from './rate-limit.errors';
 
@@ -25,7 +25,7 @@ export class AuthRateLimitGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const { clientIp } = context.switchToHttp().getRequest<WithClientIp>();
-    const window = await this.store.hit(`auth:${rateLimitSubject(clientIp)}`, WINDOW_MS);
+    const window = await this.store.hit(`auth:${ipLimitSubject(clientIp)}`, WINDOW_MS);
     if (window && window.count > this.limit) {
       throw new TooManyRequestsError(Math.max(1, Math.ceil(window.resetInMs / 1000)));
     }

@@ -107,14 +107,14 @@ describeWithChromium(
         const phone = uniquePhone('985');
         await signUp(wall);
 
-        suite.t.sms.failNext('unavailable');
+        suite.t.sms.failNext('unreached');
         await wall.sendCodeTo(phone);
         expect(await wall.textOnceShown(wall.alert('phone'), 'right now')).toBe(
           'We cannot send text messages right now. Please try again in a minute.',
         );
         await screenshot(page, 'error-sms-unavailable');
 
-        suite.t.sms.failNext('rejected');
+        suite.t.sms.failNext('refused');
         await page.getByRole('button', { name: 'Send code' }).click();
         expect(await wall.textOnceShown(wall.alert('phone'), 'refused')).toBe(
           'Our SMS provider refused to send to this number. Check the number, or try again later.',

@@ -1,17 +1,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Clock, SystemClock } from '../../src/common/clock';
-import { SmsGateway, SmsMessage, SmsReceipt } from '../../src/sms/sms-gateway';
-import { SmsRejectedError, SmsUnavailableError } from '../../src/sms/sms.errors';
+import { SmsGateway, SmsMessage, SmsOutcome } from '../../src/sms/gateways/sms-gateway';
 
-export type FakeSmsFailure = 'rejected' | 'unavailable';
+/**
+ * How the next send ends, as a real gateway can end it: refused for the number (502, nothing
+ * counts), refused for the account or not reached (a failover case; alone, 502 / 503 and nothing
+ * counts), or unknown (the SMS went out but the answer was lost: it counts, and it arrives).
+ */
+export type FakeSmsFailure = 'refused' | 'refused-account' | 'unreached' | 'unknown';
 
 /**
  * An SmsGateway that delivers into memory: tests read the code a user would have received, and
- * can make the next sends fail the way the real gateways do (with the same two error classes).
+ * can make the next sends end the way the real gateways do.
  */
 export class FakeSmsGateway extends SmsGateway {
-  readonly provider = 'fake';
-  /** Every message accepted, in order. Failed sends are not here. */
+  readonly name: string;
+  /** Every message that reached the phone, in order (an unknown outcome's message did too). */
   readonly sent: SmsMessage[] = [];
   /** Every call to send, including the ones made to fail. */
   readonly attempted: SmsMessage[] = [];
@@ -19,35 +22,38 @@ export class FakeSmsGateway extends SmsGateway {
   delayMs = 0;
   private readonly failures: FakeSmsFailure[] = [];
 
-  constructor(private readonly clock: Clock = new SystemClock()) {
+  constructor(name = 'fake') {
     super();
+    this.name = name;
   }
 
-  async send(message: SmsMessage): Promise<SmsReceipt> {
+  async send(message: SmsMessage): Promise<SmsOutcome> {
     this.attempted.push({ ...message });
     // Taken when the call starts, so "the next send" means the next call even when sends overlap.
     const failure = this.failures.shift();
     if (this.delayMs > 0) await sleep(this.delayMs);
-    if (failure === 'rejected') {
-      throw new SmsRejectedError({ providerCode: '1007', providerMessage: 'Invalid Receiver' });
+    switch (failure) {
+      case 'refused':
+        return { kind: 'refused', cause: 'number', providerCode: '1007' };
+      case 'refused-account':
+        return { kind: 'refused', cause: 'account', providerCode: '1012' };
+      case 'unreached':
+        return { kind: 'unreached', reason: 'the fake gateway was told to be down' };
+      case 'unknown':
+        this.sent.push({ ...message });
+        return { kind: 'unknown', reason: 'the fake gateway lost its answer' };
+      case undefined:
+        this.sent.push({ ...message });
+        return { kind: 'sent', messageId: `${this.name}-${this.sent.length}` };
     }
-    if (failure === 'unavailable') {
-      throw new SmsUnavailableError({ providerMessage: 'the fake gateway was told to be down' });
-    }
-    this.sent.push({ ...message });
-    return {
-      provider: this.provider,
-      providerMessageId: `fake-${this.sent.length}`,
-      acceptedAt: this.clock.now(),
-    };
   }
 
-  /** The next `times` sends fail with SmsRejectedError (502) or SmsUnavailableError (503). */
+  /** The next `times` sends end as `kind` says. */
   failNext(kind: FakeSmsFailure, times = 1): void {
     for (let i = 0; i < times; i++) this.failures.push(kind);
   }
 
-  /** The last message accepted for this E.164 number, if any. */
+  /** The last message that reached this E.164 number, if any. */
   lastTo(phone: string): SmsMessage | undefined {
     return this.sent.findLast((message) => message.to === phone);
   }

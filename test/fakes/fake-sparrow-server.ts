@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { TEST_SECRETS } from '../support/test-secrets';
 
 /** Sparrow's refusal codes with the kind of message its API sends for each. */
 export const SPARROW_REFUSALS = {
@@ -97,6 +98,7 @@ export class FakeSparrowServer {
   private readonly record: boolean;
   private everyReply: SparrowReply = { kind: 'success' };
   private readonly nextReplies: SparrowReply[] = [];
+  private readonly nextCreditReplies: SparrowReply[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private server?: Server;
   private baseUrl?: string;
@@ -114,10 +116,11 @@ export class FakeSparrowServer {
     return this.baseUrl;
   }
 
-  /** The app's environment for its real Sparrow adapter to talk to this server. */
+  /** The app's environment for its real Sparrow adapter to talk to this server (a real gateway needs the secrets). */
   appEnv(): Record<string, string> {
     if (!this.token) throw new Error('FakeSparrowServer needs a token to configure the app');
     return {
+      ...TEST_SECRETS,
       SMS_GATEWAY: 'sparrow',
       SPARROW_BASE_URL: this.url,
       SPARROW_TOKEN: this.token,
@@ -167,15 +170,24 @@ export class FakeSparrowServer {
     this.everyReply = reply;
   }
 
-  /** Answer the next requests with these, one each, in order. */
+  /** Answer the next SMS posts with these, one each, in order. */
   respondNextWith(...replies: SparrowReply[]): void {
     this.nextReplies.push(...replies);
+  }
+
+  /**
+   * Answer the next credit queries with these. A queue of its own: the service checks balances
+   * in the background, and such a check must not take a reply a test meant for an SMS.
+   */
+  respondNextCreditQueryWith(...replies: SparrowReply[]): void {
+    this.nextCreditReplies.push(...replies);
   }
 
   /** Forget recorded requests and queued replies; answer with success again. */
   reset(): void {
     this.requests.length = 0;
     this.nextReplies.length = 0;
+    this.nextCreditReplies.length = 0;
     this.everyReply = { kind: 'success' };
   }
 
@@ -185,7 +197,8 @@ export class FakeSparrowServer {
     req.on('end', () => {
       const request = parseRequest(req, Buffer.concat(chunks).toString('utf8'));
       if (this.record) this.requests.push(request);
-      this.answer(request, this.nextReplies.shift() ?? this.everyReply, req, res);
+      const queue = request.path === '/v2/credit/' ? this.nextCreditReplies : this.nextReplies;
+      this.answer(request, queue.shift() ?? this.everyReply, req, res);
     });
   }
 

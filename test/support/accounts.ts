@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
+import { uniqueUsername } from './test-values';
+
+export { uniqueUsername } from './test-values';
 
 export interface RegisteredUser {
   id: string;
@@ -15,11 +18,6 @@ export interface NewAccount {
   email?: string;
   firstName?: string;
   lastName?: string;
-}
-
-/** A username no other test (or parallel worker) will pick: 3–30 of A-Z a-z 0-9 _ . - */
-export function uniqueUsername(prefix = 'user'): string {
-  return `${prefix.slice(0, 15)}_${randomBytes(6).toString('hex')}`;
 }
 
 /** Registers an account over HTTP and returns its credentials and first token pair. */

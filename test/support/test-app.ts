@@ -8,7 +8,7 @@ import { LogDestination } from '../../src/common/logging/logging.module';
 import { AppConfig } from '../../src/config/app-config';
 import { loadConfiguration } from '../../src/configuration';
 import { Database } from '../../src/database/database';
-import { SmsGateway } from '../../src/sms/sms-gateway';
+import { SmsGateways } from '../../src/sms/sms.module';
 import { FakeSmsGateway } from '../fakes/fake-sms-gateway';
 import { FakeClock } from './fake-clock';
 import { CapturedLogs } from './log-capture';
@@ -89,8 +89,8 @@ async function bootTestApp(
     .useValue(clock)
     .overrideProvider(LogDestination)
     .useValue(logs);
-  const sms = options.realSmsGateway ? undefined : new FakeSmsGateway(clock);
-  if (sms) builder = builder.overrideProvider(SmsGateway).useValue(sms);
+  const sms = options.realSmsGateway ? undefined : new FakeSmsGateway();
+  if (sms) builder = builder.overrideProvider(SmsGateways).useValue(new SmsGateways([sms]));
   if (options.customise) builder = options.customise(builder);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {

@@ -1,16 +1,7 @@
 import request from 'supertest';
+import { e164 } from './test-values';
 
-/** Nepali mobile numbers that are unique within a test run: NTC (984…) by default. */
-let next = 0;
-export function uniquePhone(prefix = '984'): string {
-  next += 1;
-  const tail = String((process.pid * 1000 + next) % 10_000_000).padStart(7, '0');
-  return `${prefix}${tail}`;
-}
-
-export function e164(national: string): string {
-  return `+977${national}`;
-}
+export { e164, uniquePhone, wrongCode } from './test-values';
 
 export function startVerification(
   baseUrl: string,
@@ -41,12 +32,4 @@ export async function verifyPhone(
 ): Promise<void> {
   await startVerification(baseUrl, accessToken, phone).expect(201);
   await checkCode(baseUrl, accessToken, phone, sms.lastCodeFor(e164(phone))).expect(200);
-}
-
-/** A code of the right length that is not `code`. */
-export function wrongCode(code: string): string {
-  return code
-    .split('')
-    .map((digit) => String((Number(digit) + 1) % 10))
-    .join('');
 }

@@ -1,17 +1,20 @@
 import { endedTheSession, describeFailure } from '../error-messages.js';
 import { byId, checkFields, Feedback, whileBusy } from '../form-ui.js';
 import type { HumanError } from '../error-messages.js';
+import type { Text } from '../i18n/catalogue.js';
 import type { Flow } from './flow.js';
 
 /** Step 1: create an account, or log in to one. */
 export class AccountStep {
   private readonly registerForm = byId('register-form', HTMLFormElement);
   private readonly loginForm = byId('login-form', HTMLFormElement);
-  private readonly registerFeedback = new Feedback(this.registerForm);
-  private readonly loginFeedback = new Feedback(this.loginForm);
   private readonly notice = byId('account-notice', HTMLElement);
+  private readonly registerFeedback: Feedback;
+  private readonly loginFeedback: Feedback;
 
   constructor(private readonly flow: Flow) {
+    this.registerFeedback = new Feedback(flow.i18n, this.registerForm);
+    this.loginFeedback = new Feedback(flow.i18n, this.loginForm);
     this.registerForm.addEventListener('submit', (event) => {
       event.preventDefault();
       void this.register();
@@ -26,19 +29,19 @@ export class AccountStep {
     );
   }
 
-  enter(mode: 'register' | 'login', notice?: string, error?: HumanError): void {
+  enter(mode: 'register' | 'login', notice?: Text, error?: HumanError): void {
     this.registerForm.reset();
     this.loginForm.reset();
     this.registerFeedback.clear();
     this.loginFeedback.clear();
     this.setForm(mode);
     this.flow.view.show('account');
-    this.notice.textContent = notice ?? '';
+    this.flow.i18n.text(this.notice, notice);
     if (error) this.feedbackFor(mode).show(error);
   }
 
   private showForm(mode: 'register' | 'login'): void {
-    this.notice.textContent = '';
+    this.flow.i18n.text(this.notice, undefined);
     this.setForm(mode);
     this.flow.view.focusFirstField(mode === 'login' ? this.loginForm : this.registerForm);
   }
@@ -73,12 +76,12 @@ export class AccountStep {
     send: (username: string, password: string) => Promise<void>,
   ): Promise<void> {
     feedback.clear();
-    this.notice.textContent = '';
+    this.flow.i18n.text(this.notice, undefined);
     const invalid = checkFields(form, this.flow.codeLength);
     if (invalid) return feedback.show(invalid);
     const button = form.querySelector<HTMLButtonElement>('button[type="submit"]');
     if (!button) return;
-    await whileBusy(button, async () => {
+    await whileBusy(this.flow.i18n, button, async () => {
       try {
         await send(fieldValue(form, 'username'), fieldValue(form, 'password'));
       } catch (error) {

@@ -22,14 +22,23 @@ export class CodeStep {
   private readonly verifyButton = byId('verify', HTMLButtonElement);
   private readonly resendButton = byId('resend', HTMLButtonElement);
   private readonly status = byId('code-status', HTMLElement);
-  private readonly feedback = new Feedback(byId('step-code', HTMLElement));
-  private readonly countdown = new ButtonCountdown(this.resendButton, 'Send a new code', () => {
-    this.status.textContent = 'You can ask for a new code now.';
-  });
+  private readonly feedback: Feedback;
+  private readonly countdown: ButtonCountdown;
   private verification: Verification | undefined;
   private signal: AbortSignal = AbortSignal.abort();
 
   constructor(private readonly flow: Flow) {
+    this.feedback = new Feedback(flow.i18n, byId('step-code', HTMLElement));
+    this.countdown = new ButtonCountdown(
+      flow.i18n,
+      this.resendButton,
+      (m) => m.code.resend,
+      (clock) => (m) => m.code.resendIn(clock),
+      () => flow.i18n.text(this.status, (m) => m.code.resendReady),
+    );
+    flow.i18n.template(byId('code-lead', HTMLElement), (m) => m.code.lead(flow.codeLength), {
+      phone: byId('code-phone', HTMLElement),
+    });
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
       void this.check();
@@ -45,7 +54,7 @@ export class CodeStep {
     this.verification = verification;
     byId('code-phone', HTMLElement).textContent = formatPhoneForDisplay(verification.phone);
     this.feedback.clear();
-    this.status.textContent = '';
+    this.flow.i18n.text(this.status, undefined);
     this.acceptCodes(true);
     this.signal = this.flow.view.show('code');
     this.startCountdown(verification.resendAvailableAt);
@@ -66,8 +75,9 @@ export class CodeStep {
     this.feedback.clear();
     const invalid = checkFields(this.form, this.flow.codeLength);
     if (invalid) return this.feedback.show(invalid);
-    await whileBusy(this.verifyButton, async () => {
+    await whileBusy(this.flow.i18n, this.verifyButton, async () => {
       try {
+        // As typed: the server reads Devanagari digits (the input's pattern lets them through).
         await this.flow.api.checkCode(verification.phone, this.input.value.trim());
         this.flow.session.rememberPendingVerification(undefined);
         await this.flow.toVerified(await this.flow.api.me());
@@ -101,16 +111,20 @@ export class CodeStep {
     const verification = this.verification;
     if (!verification) return;
     this.feedback.clear();
-    this.status.textContent = '';
+    this.flow.i18n.text(this.status, undefined);
     let wait: string | null | undefined;
-    await whileBusy(this.resendButton, async () => {
+    await whileBusy(this.flow.i18n, this.resendButton, async () => {
       try {
-        const next = await this.flow.api.startVerification(verification.phone);
+        const next = await this.flow.api.startVerification(
+          verification.phone,
+          this.flow.i18n.language,
+        );
         this.verification = next;
         this.flow.session.rememberPendingVerification(next.id);
         this.acceptCodes(true);
         this.input.value = '';
-        this.status.textContent = `We sent a new code to ${formatPhoneForDisplay(next.phone)}. The previous code no longer works.`;
+        const phone = formatPhoneForDisplay(next.phone);
+        this.flow.i18n.text(this.status, (m) => m.code.newCodeSent(phone));
         wait = next.resendAvailableAt;
       } catch (error) {
         if (endedTheSession(error)) return;

@@ -7,10 +7,12 @@ import type { Flow } from './flow.js';
 export class PhoneStep {
   private readonly form = byId('phone-form', HTMLFormElement);
   private readonly input = byId('phone', HTMLInputElement);
-  private readonly feedback = new Feedback(this.form);
   private readonly backToVerified = byId('back-to-verified', HTMLButtonElement);
+  private readonly feedback: Feedback;
 
   constructor(private readonly flow: Flow) {
+    this.feedback = new Feedback(flow.i18n, this.form);
+    flow.i18n.text(byId('phone-lead', HTMLElement), (m) => m.phone.lead(flow.codeLength));
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
       void this.send();
@@ -35,9 +37,13 @@ export class PhoneStep {
     if (invalid) return this.feedback.show(invalid);
     const button = this.form.querySelector<HTMLButtonElement>('button[type="submit"]');
     if (!button) return;
-    await whileBusy(button, async () => {
+    await whileBusy(this.flow.i18n, button, async () => {
       try {
-        const verification = await this.flow.api.startVerification(this.input.value);
+        // Typed as it is (Devanagari digits too: the server reads them); the SMS in our language.
+        const verification = await this.flow.api.startVerification(
+          this.input.value,
+          this.flow.i18n.language,
+        );
         this.flow.session.rememberPendingVerification(verification.id);
         this.flow.toCode(verification);
       } catch (error) {

@@ -10,11 +10,11 @@ const failures = tableOf(LoginFailure);
 export class LoginFailureRepository {
   constructor(private readonly db: Database) {}
 
-  /** The newest `limit` failures of this key and IP since `since`, newest first. */
+  /** The newest `limit` failures of this key and IP subject since `since`, newest first. */
   async recent(
     transaction: Transaction,
     usernameKey: string,
-    clientIp: string,
+    ipSubject: string,
     since: Date,
     limit: number,
   ): Promise<Date[]> {
@@ -22,7 +22,7 @@ export class LoginFailureRepository {
       `SELECT failed_at AS "failedAt" FROM ${failures.name}
         WHERE username_key = $1 AND client_ip = $2 AND failed_at > $3
         ORDER BY failed_at DESC LIMIT $4`,
-      [usernameKey, clientIp, since, limit],
+      [usernameKey, ipSubject, since, limit],
     );
     return rows.map((row) => failures.fromRow<'failedAt'>(row).failedAt);
   }
@@ -30,19 +30,19 @@ export class LoginFailureRepository {
   async insert(
     transaction: Transaction,
     usernameKey: string,
-    clientIp: string,
+    ipSubject: string,
     failedAt: Date,
   ): Promise<void> {
     await transaction.query(
       `INSERT INTO ${failures.name} (username_key, client_ip, failed_at) VALUES ($1, $2, $3)`,
-      [usernameKey, clientIp, failedAt],
+      [usernameKey, ipSubject, failedAt],
     );
   }
 
-  async deleteFor(usernameKey: string, clientIp: string): Promise<void> {
+  async deleteFor(usernameKey: string, ipSubject: string): Promise<void> {
     await this.db.query(`DELETE FROM ${failures.name} WHERE username_key = $1 AND client_ip = $2`, [
       usernameKey,
-      clientIp,
+      ipSubject,
     ]);
   }
 

@@ -1,7 +1,9 @@
+import { createHash, createHmac } from 'node:crypto';
 import {
   LoginThrottlePolicy,
   loginRetryAfterSeconds,
   throttleUsernameKey,
+  usernameKeySecret,
   windowStart,
 } from './login-throttle.policy';
 
@@ -58,14 +60,38 @@ describe('windowStart', () => {
 });
 
 describe('throttleUsernameKey', () => {
+  const key = usernameKeySecret('o'.repeat(32));
+
   it('is one key for every letter case of a username', () => {
-    expect(throttleUsernameKey('Ram')).toBe(throttleUsernameKey('rAM'));
-    expect(throttleUsernameKey('ram')).not.toBe(throttleUsernameKey('sita'));
+    expect(throttleUsernameKey('Ram', key)).toBe(throttleUsernameKey('rAM', key));
+    expect(throttleUsernameKey('ram', key)).not.toBe(throttleUsernameKey('sita', key));
   });
 
   it('stores no plain text and fits any input in 64 hex characters', () => {
-    const key = throttleUsernameKey('my secret password\u0000typed here');
-    expect(key).toMatch(/^[0-9a-f]{64}$/);
-    expect(key).not.toContain('secret');
+    const stored = throttleUsernameKey('my secret password\u0000typed here', key);
+    expect(stored).toMatch(/^[0-9a-f]{64}$/);
+    expect(stored).not.toContain('secret');
+  });
+
+  // Found in the review of issue 14: the key was a bare SHA-256, so a password typed into the
+  // username field could be found again by hashing guesses against a copy of login_failures.
+  it('cannot be recomputed from the username alone: it is an HMAC under a server key', () => {
+    const typedPassword = 'correct horse battery staple';
+    const bareHash = createHash('sha256').update(typedPassword, 'utf8').digest('hex');
+    expect(throttleUsernameKey(typedPassword, key)).not.toBe(bareHash);
+    expect(throttleUsernameKey(typedPassword, key)).toBe(
+      createHmac('sha256', key).update(typedPassword, 'utf8').digest('hex'),
+    );
+    const otherServer = usernameKeySecret('p'.repeat(32));
+    expect(throttleUsernameKey(typedPassword, otherServer)).not.toBe(
+      throttleUsernameKey(typedPassword, key),
+    );
+  });
+
+  it('derives its key from the secret, not the secret itself (one key, one purpose)', () => {
+    const secret = 'o'.repeat(32);
+    expect(usernameKeySecret(secret)).toHaveLength(32);
+    expect(usernameKeySecret(secret).equals(Buffer.from(secret))).toBe(false);
+    expect(usernameKeySecret(secret).equals(usernameKeySecret(secret))).toBe(true);
   });
 });

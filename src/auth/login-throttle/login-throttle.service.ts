@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
+import { ipLimitSubject } from '../../common/http/ip-keys';
 import { AppConfig } from '../../config/app-config';
 import { Database } from '../../database/database';
 import { TooManyLoginAttemptsError } from '../auth.errors';
@@ -8,6 +9,7 @@ import {
   LoginThrottlePolicy,
   loginRetryAfterSeconds,
   throttleUsernameKey,
+  usernameKeySecret,
   windowStart,
 } from './login-throttle.policy';
 
@@ -15,14 +17,15 @@ import {
 const LOCK_LOGIN = 0x4c4f47; // "LOG"
 
 /**
- * Failed logins per (lower-cased username, client IP), counted in the database so every instance
- * sees the same count. An attempt is recorded as a failure before its password is checked (and
- * forgotten if it was right), under an advisory lock, so parallel guesses cannot all slip in
- * below the limit.
+ * Failed logins per (lower-cased username, client IP subject: an IPv4 address or an IPv6 /64, as
+ * ip-keys.ts gives it), counted in the database so every instance sees the same count. An attempt
+ * is recorded as a failure before its password is checked (and forgotten if it was right), under
+ * an advisory lock, so parallel guesses cannot all slip in below the limit.
  */
 @Injectable()
 export class LoginThrottle {
   private readonly policy: LoginThrottlePolicy;
+  private readonly usernameKey: Buffer;
 
   constructor(
     private readonly db: Database,
@@ -34,6 +37,7 @@ export class LoginThrottle {
       maxFailures: config.auth.loginMaxFailures,
       windowSeconds: config.auth.loginFailureWindowSeconds,
     };
+    this.usernameKey = usernameKeySecret(config.otp.hmacSecret);
   }
 
   /**
@@ -41,8 +45,9 @@ export class LoginThrottle {
    * @throws TooManyLoginAttemptsError (the refused attempt itself is not counted)
    */
   async admit(username: string, clientIp: string): Promise<void> {
-    const usernameKey = throttleUsernameKey(username);
-    const lock = { namespace: LOCK_LOGIN, value: `${usernameKey} ${clientIp}` };
+    const usernameKey = throttleUsernameKey(username, this.usernameKey);
+    const ipSubject = ipLimitSubject(clientIp);
+    const lock = { namespace: LOCK_LOGIN, value: `${usernameKey} ${ipSubject}` };
     await this.db.transaction(
       async (transaction) => {
         const now = this.clock.now();
@@ -50,21 +55,24 @@ export class LoginThrottle {
         const recent = await this.failures.recent(
           transaction,
           usernameKey,
-          clientIp,
+          ipSubject,
           since,
           this.policy.maxFailures,
         );
         const retryAfter = loginRetryAfterSeconds(recent, now, this.policy);
         if (retryAfter !== null) throw new TooManyLoginAttemptsError(retryAfter);
-        await this.failures.insert(transaction, usernameKey, clientIp, now);
+        await this.failures.insert(transaction, usernameKey, ipSubject, now);
       },
       [lock],
     );
   }
 
-  /** A successful login wipes the slate for this username and IP. */
+  /** A successful login wipes the slate for this username and IP subject. */
   succeeded(username: string, clientIp: string): Promise<void> {
-    return this.failures.deleteFor(throttleUsernameKey(username), clientIp);
+    return this.failures.deleteFor(
+      throttleUsernameKey(username, this.usernameKey),
+      ipLimitSubject(clientIp),
+    );
   }
 
   /** Failures that left the window no longer count. */

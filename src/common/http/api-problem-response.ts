@@ -5,6 +5,8 @@ import {
   ApiPropertyOptional,
   ApiResponse,
   getSchemaPath,
+  OpenAPIObject,
+  ResponseObject,
 } from '@nestjs/swagger';
 import { problem } from './problem-details';
 
@@ -67,6 +69,18 @@ export function ApiProblemResponse(
   details: Readonly<Record<string, ProblemExample>>,
   extensions: Readonly<Record<string, unknown>> = {},
 ): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ApiExtraModels(ProblemDocument, ProblemFieldError),
+    ApiResponse({ status, ...problemResponse(status, details, extensions) }),
+  );
+}
+
+/** The OpenAPI response object ApiProblemResponse documents. */
+function problemResponse(
+  status: number,
+  details: Readonly<Record<string, ProblemExample>>,
+  extensions: Readonly<Record<string, unknown>>,
+): ResponseObject {
   const codes = Object.entries(details).map(([code, example]) =>
     typeof example === 'string'
       ? { code, detail: example, own: {} }
@@ -77,22 +91,37 @@ export function ApiProblemResponse(
     value: problem(status, code, detail, { ...extensions, ...own }),
   }));
   const retries = status === 429 || examples.some(({ value }) => 'retryAfterSeconds' in value);
-  return applyDecorators(
-    ApiExtraModels(ProblemDocument, ProblemFieldError),
-    ApiResponse({
-      status,
-      description: codes.map(({ code, detail }) => `\`${code}\`: ${detail}`).join('<br>'),
-      ...(retries ? { headers: RETRY_AFTER_HEADER } : {}),
-      content: {
-        'application/problem+json': {
-          schema: { $ref: getSchemaPath(ProblemDocument) },
-          examples: Object.fromEntries(
-            examples.map(({ code, value }) => [code, { summary: code, value }]),
-          ),
-        },
+  return {
+    description: codes.map(({ code, detail }) => `\`${code}\`: ${detail}`).join('<br>'),
+    ...(retries ? { headers: RETRY_AFTER_HEADER } : {}),
+    content: {
+      'application/problem+json': {
+        schema: { $ref: getSchemaPath(ProblemDocument) },
+        examples: Object.fromEntries(
+          examples.map(({ code, value }) => [code, { summary: code, value }]),
+        ),
       },
-    }),
+    },
+  };
+}
+
+/**
+ * Adds the 415 every operation that takes a body answers to a body that is not JSON (json-only.ts
+ * refuses it before any route runs, so no controller declares it): one place, so no new route can
+ * forget it. Run on the finished document, before it is served.
+ */
+export function documentJsonOnlyBodies(document: OpenAPIObject): void {
+  const unsupported = problemResponse(
+    415,
+    { UNSUPPORTED_MEDIA_TYPE: 'The body is not `application/json` (form, multipart, text …).' },
+    {},
   );
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['post', 'put', 'patch', 'delete'] as const) {
+      const operation = item[method];
+      if (operation?.requestBody) operation.responses['415'] = unsupported;
+    }
+  }
 }
 
 export const VALIDATION_FAILED_DETAIL =

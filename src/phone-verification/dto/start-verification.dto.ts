@@ -1,5 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { SMS_LOCALES, type SmsLocale } from '../../config/environment';
 
 export class StartVerificationDto {
   @ApiProperty({
@@ -11,4 +12,15 @@ export class StartVerificationDto {
   @IsString()
   @MaxLength(64)
   phone!: string;
+
+  @ApiPropertyOptional({
+    enum: SMS_LOCALES,
+    example: 'ne',
+    description:
+      'Language of the SMS. Without it, Accept-Language decides (the preferred of `en` and `ne`), else the ' +
+      'service default (SMS_DEFAULT_LOCALE).',
+  })
+  @IsOptional()
+  @IsIn(SMS_LOCALES, { message: `locale must be one of ${SMS_LOCALES.join(', ')}` })
+  locale?: SmsLocale;
 }

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../common/errors/domain-error';
+import { clientNetwork, ipLimitSubject } from '../../common/http/ip-keys';
 import { AppConfig } from '../../config/app-config';
 import { sqlStateOf } from '../../database/database-errors';
 import type { Queryable, Transaction } from '../../database/database';
-import type { SmsReceipt } from '../sms-gateway';
-import { SmsCountKey, SmsMessageRepository } from './sms-message.repository';
+import type { SmsOutcome } from '../gateways/sms-gateway';
+import { SmsAttemptRow, SmsCountKey, SmsMessageRepository } from './sms-message.repository';
 
 export class SmsBudgetExhaustedError extends DomainError {
   readonly code = 'SMS_BUDGET_EXHAUSTED';
@@ -22,13 +23,28 @@ export interface SmsReservation {
   userId: string;
   toPhone: string;
   clientIp: string;
+  /** The gateway the send will try first. */
   provider: string;
+  operator: string;
+  encoding: 'gsm7' | 'ucs2';
+  segments: number;
+  at: Date;
+}
+
+/** One gateway attempt at a send, for the log. */
+export interface SmsAttempt {
+  gateway: string;
+  outcome: SmsOutcome;
+  latencyMs: number;
   at: Date;
 }
 
 /** How many SMS count against each limit right now (pending and sent; failed ones never count). */
 export interface SmsUsage {
-  toPhoneSince: number;
+  /** SMS this user had sent to this number in the per-number window. */
+  toPhoneByUserSince: number;
+  /** SMS sent to this number today (UTC), by every account. */
+  toPhoneToday: number;
   byUserSince: number;
   fromIpSince: number;
   /** When this user last had an SMS sent to this number, for the resend cooldown. */
@@ -50,12 +66,13 @@ export interface SmsUsageQuery {
   ipSince: Date;
 }
 
-export type SmsCounter = 'toPhone' | 'byUser' | 'fromIp';
+/** The rolling-window counters a refusal can name, for the wait until one leaves the window. */
+export type SmsCounter = 'toPhoneByUser' | 'byUser' | 'fromIp';
 
-const COUNTED_ON: Record<SmsCounter, SmsCountKey> = {
-  toPhone: 'toPhone',
-  byUser: 'userId',
-  fromIp: 'clientIp',
+const COUNTED_ON: Record<SmsCounter, readonly SmsCountKey[]> = {
+  toPhoneByUser: ['toPhone', 'userId'],
+  byUser: ['userId'],
+  fromIp: ['clientSubject'],
 };
 
 // Raised by migration TakeSmsBudgetAtCommit's trigger when a commit would exceed the budget.
@@ -68,10 +85,11 @@ const BUDGET_SPENT_SQLSTATE = 'PV001';
 @Injectable()
 export class SmsDeliveryLog {
   /**
-   * The longest a reserved send can stay in flight: two tries at the gateway timeout, plus room
-   * for storing the outcome. A row still `pending` after that belongs to a request that died
-   * (the database went away mid-send): it keeps counting against quotas and the budget, since
-   * the SMS may have gone out, but no longer holds the user back with a cooldown.
+   * The longest a reserved send can stay in flight: one try at each configured gateway's
+   * timeout, plus room for storing the outcome. A row still `pending` after that belongs to a
+   * request that died (the database went away mid-send): it keeps counting against quotas and
+   * the budget, since the SMS may have gone out, but no longer holds the user back with a
+   * cooldown.
    */
   readonly pendingSettlesWithinMs: number;
 
@@ -79,16 +97,25 @@ export class SmsDeliveryLog {
     private readonly messages: SmsMessageRepository,
     private readonly config: AppConfig,
   ) {
-    this.pendingSettlesWithinMs = 2 * config.sms.sparrow.timeoutMs + 5000;
+    const { gateways, sparrow, aakash } = config.sms;
+    const timeouts: Record<string, number> = {
+      sparrow: sparrow.timeoutMs,
+      aakash: aakash.timeoutMs,
+    };
+    this.pendingSettlesWithinMs =
+      gateways.reduce((sum, gateway) => sum + (timeouts[gateway] ?? 0), 0) + 5000;
   }
 
   async usage(on: Queryable, query: SmsUsageQuery): Promise<SmsUsage> {
     const counts = await this.messages.counts(on, {
       ...query,
+      clientSubject: ipLimitSubject(query.clientIp),
+      daySince: new Date(`${utcDay(query.now)}T00:00:00.000Z`),
       pendingSince: new Date(query.now.getTime() - this.pendingSettlesWithinMs),
     });
     return {
-      toPhoneSince: counts.toPhone,
+      toPhoneByUserSince: counts.toPhoneByUser,
+      toPhoneToday: counts.toPhoneToday,
       byUserSince: counts.byUser,
       fromIpSince: counts.fromIp,
       lastSentByUserToPhone: counts.lastSent,
@@ -103,11 +130,17 @@ export class SmsDeliveryLog {
   countedAt(
     on: Queryable,
     counter: SmsCounter,
-    value: string,
+    keys: Readonly<{ toPhone: string; userId: string; clientIp: string }>,
     since: Date,
     skip: number,
   ): Promise<Date | null> {
-    return this.messages.countedAt(on, COUNTED_ON[counter], value, since, skip);
+    const values: Record<SmsCountKey, string> = {
+      toPhone: keys.toPhone,
+      userId: keys.userId,
+      clientSubject: ipLimitSubject(keys.clientIp),
+    };
+    const filter = Object.fromEntries(COUNTED_ON[counter].map((key) => [key, values[key]]));
+    return this.messages.countedAt(on, filter, since, skip);
   }
 
   /**
@@ -128,12 +161,36 @@ export class SmsDeliveryLog {
         userId: reservation.userId,
         toPhone: reservation.toPhone,
         clientIp: reservation.clientIp,
+        clientSubject: ipLimitSubject(reservation.clientIp),
+        clientNetwork: clientNetwork(reservation.clientIp),
         provider: reservation.provider,
+        operator: reservation.operator,
+        encoding: reservation.encoding,
+        segments: reservation.segments,
         createdAt: reservation.at,
       },
       budget,
     );
     return id;
+  }
+
+  /**
+   * Counts a send answered without an SMS (the number is someone's already) against the caller's
+   * own limits: probing which numbers are registered costs what sending would.
+   */
+  async recordAnswer(
+    transaction: Transaction,
+    answer: Pick<SmsReservation, 'userId' | 'toPhone' | 'clientIp' | 'at'>,
+  ): Promise<void> {
+    await this.messages.insertAnswered(transaction, {
+      id: randomUUID(),
+      userId: answer.userId,
+      toPhone: answer.toPhone,
+      clientIp: answer.clientIp,
+      clientSubject: ipLimitSubject(answer.clientIp),
+      clientNetwork: clientNetwork(answer.clientIp),
+      createdAt: answer.at,
+    });
   }
 
   /** SmsBudgetExhaustedError when a reservation's commit was refused by the budget, else undefined. */
@@ -143,26 +200,26 @@ export class SmsDeliveryLog {
       : undefined;
   }
 
-  markSent(on: Queryable, id: string, receipt: SmsReceipt, at: Date): Promise<void> {
-    return this.messages.markSent(on, id, {
-      providerCode: receipt.providerCode ?? null,
-      providerMessage: clip(receipt.providerMessage),
-      providerMessageId: receipt.providerMessageId ?? null,
-      completedAt: at,
-    });
+  /** The gateway took the SMS, or may have (unknown): it keeps counting against every limit. */
+  recordDelivered(id: string, attempt: SmsAttempt & { outcome: { kind: 'sent' | 'unknown' } }) {
+    return this.messages.markDelivered(id, attempt.outcome.kind, attemptRow(attempt));
   }
 
   /** The SMS did not go out: it stops counting against every limit and its budget slot comes back. */
-  markFailed(
-    id: string,
-    failure: { providerCode?: string; providerMessage?: string },
-    at: Date,
-  ): Promise<void> {
-    return this.messages.markFailed(id, {
-      providerCode: failure.providerCode ?? null,
-      providerMessage: clip(failure.providerMessage),
-      completedAt: at,
-    });
+  recordFailed(id: string, attempt: SmsAttempt): Promise<void> {
+    return this.messages.markFailed(id, attemptRow(attempt));
+  }
+
+  /**
+   * The attempt failed and the same SMS goes to `nextGateway`: the row is closed with its attempt
+   * and a new pending row continues the send, holding the same budget slot. The new row's id, or
+   * null when the row was no longer pending (nothing was changed).
+   */
+  async failOver(id: string, attempt: SmsAttempt, nextGateway: string): Promise<string | null> {
+    const nextId = randomUUID();
+    return (await this.messages.failOver(id, attemptRow(attempt), nextId, nextGateway))
+      ? nextId
+      : null;
   }
 
   /** Retention: rows older than `before` go; budget rows too once their day is that old. */
@@ -173,6 +230,31 @@ export class SmsDeliveryLog {
 
 function clip(text: string | undefined): string | null {
   return text === undefined ? null : text.slice(0, 200);
+}
+
+function attemptRow({ gateway, outcome, latencyMs, at }: SmsAttempt): SmsAttemptRow {
+  const detail = (() => {
+    switch (outcome.kind) {
+      case 'sent':
+      case 'refused':
+        return { code: outcome.providerCode, message: outcome.providerMessage };
+      case 'unreached':
+        return { code: undefined, message: outcome.reason };
+      case 'unknown':
+        return { code: outcome.providerCode, message: outcome.reason };
+    }
+  })();
+  return {
+    provider: gateway,
+    outcome: outcome.kind,
+    refusalCause: outcome.kind === 'refused' ? outcome.cause : null,
+    network: outcome.kind === 'sent' ? (outcome.network?.slice(0, 20) ?? null) : null,
+    latencyMs: Math.round(latencyMs),
+    providerCode: detail.code?.slice(0, 32) ?? null,
+    providerMessage: clip(detail.message),
+    providerMessageId: outcome.kind === 'sent' ? (outcome.messageId?.slice(0, 100) ?? null) : null,
+    completedAt: at,
+  };
 }
 
 export function utcDay(at: Date): string {

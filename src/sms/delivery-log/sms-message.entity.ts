@@ -1,7 +1,11 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** `pending` while the gateway is asked; `sent` and `unknown` count against the limits, `failed` not. */
-export type SmsMessageStatus = 'pending' | 'sent' | 'failed' | 'unknown';
+/**
+ * `pending` while the gateway is asked; `sent` and `unknown` count against the limits, `failed`
+ * not; `answered` is no SMS (a send answered PHONE_IN_USE / PHONE_ALREADY_VERIFIED) and counts
+ * against the caller's own limits only.
+ */
+export type SmsMessageStatus = 'pending' | 'sent' | 'failed' | 'unknown' | 'answered';
 /** What the gateway said (API.md, "Gateway outcomes"). */
 export type SmsOutcomeKind = 'sent' | 'refused' | 'unreached' | 'unknown';
 
@@ -21,10 +25,19 @@ export type SmsOutcomeKind = 'sent' | 'refused' | 'unreached' | 'unknown';
 @Index('sms_messages_client_ip_recent_idx', ['clientIp', 'createdAt'], {
   where: `"status" <> 'failed'`,
 })
+@Index('sms_messages_client_subject_recent_idx', ['clientSubject', 'createdAt'], {
+  where: `"status" <> 'failed'`,
+})
+@Index('sms_messages_client_network_recent_idx', ['clientNetwork', 'createdAt'], {
+  where: `"status" <> 'failed'`,
+})
 // (created_at) INCLUDE (status, provider, operator, latency_ms), for retention and the
 // statistics (migration IndexStatistics); TypeORM cannot describe INCLUDE.
 @Index('sms_messages_created_at_covering_idx', { synchronize: false })
-@Check('sms_messages_status_check', `"status" IN ('pending', 'sent', 'failed', 'unknown')`)
+@Check(
+  'sms_messages_status_check',
+  `"status" IN ('pending', 'sent', 'failed', 'unknown', 'answered')`,
+)
 @Check('sms_messages_outcome_check', `"outcome" IN ('sent', 'refused', 'unreached', 'unknown')`)
 export class SmsMessage {
   @PrimaryColumn('uuid', { primaryKeyConstraintName: 'sms_messages_pkey' })
@@ -42,7 +55,10 @@ export class SmsMessage {
   @Column('varchar', { name: 'client_ip', length: 45, nullable: true })
   clientIp!: string | null;
 
-  /** The gateway asked: sparrow, aakash, console, or test (a test number: no gateway at all). */
+  /**
+   * The gateway asked: sparrow, aakash, console; `test` for a test number and `none` for an
+   * answered send (no gateway at all).
+   */
   @Column('varchar', { length: 20 })
   provider!: string;
 
@@ -72,6 +88,14 @@ export class SmsMessage {
 
   @Column('smallint', { nullable: true })
   segments!: number | null;
+
+  /** Whom the per-IP limit counts: the address, or an IPv6 client's /64 (ip-keys.ts). */
+  @Column('varchar', { name: 'client_subject', length: 45, nullable: true })
+  clientSubject!: string | null;
+
+  /** The client's network for the fraud guard: its IPv4 /24 or IPv6 /48. */
+  @Column('varchar', { name: 'client_network', length: 45, nullable: true })
+  clientNetwork!: string | null;
 
   /** The failed attempt of the same send this failover attempt continues. */
   @Column('uuid', { name: 'retry_of', nullable: true })

@@ -16,18 +16,75 @@ const BUDGET_SETTING = 'phone_verify.sms_daily_budget';
 /** A send's row, written `pending` before the gateway is called. */
 export type SmsReservationRow = Pick<
   SmsMessage,
-  'id' | 'verificationId' | 'userId' | 'toPhone' | 'clientIp' | 'provider' | 'createdAt'
+  | 'id'
+  | 'verificationId'
+  | 'userId'
+  | 'toPhone'
+  | 'clientIp'
+  | 'clientSubject'
+  | 'clientNetwork'
+  | 'provider'
+  | 'operator'
+  | 'encoding'
+  | 'segments'
+  | 'createdAt'
 >;
 
-/** What the gateway said, as the log keeps it. */
-export type SmsResultRow = Pick<
+/** What one gateway attempt came to, as the log keeps it. */
+export type SmsAttemptRow = Pick<
   SmsMessage,
-  'providerCode' | 'providerMessage' | 'providerMessageId' | 'completedAt'
+  | 'provider'
+  | 'outcome'
+  | 'refusalCause'
+  | 'network'
+  | 'latencyMs'
+  | 'providerCode'
+  | 'providerMessage'
+  | 'providerMessageId'
+  | 'completedAt'
 >;
+
+const RESERVATION_COLUMNS = [
+  'id',
+  'verificationId',
+  'userId',
+  'toPhone',
+  'clientIp',
+  'clientSubject',
+  'clientNetwork',
+  'provider',
+  'operator',
+  'encoding',
+  'segments',
+  'createdAt',
+] as const satisfies readonly (keyof SmsReservationRow)[];
+
+const ATTEMPT_COLUMNS = [
+  'provider',
+  'outcome',
+  'refusalCause',
+  'network',
+  'latencyMs',
+  'providerCode',
+  'providerMessage',
+  'providerMessageId',
+  'completedAt',
+] as const satisfies readonly (keyof SmsAttemptRow)[];
+
+/** `provider = $2, outcome = $3, …`: an attempt's columns, as parameters from $2 on. */
+const SET_ATTEMPT = ATTEMPT_COLUMNS.map(
+  (property, i) => `${messages.column(property)} = $${i + 2}`,
+).join(', ');
+const AFTER_ATTEMPT = ATTEMPT_COLUMNS.length + 2; // the first parameter after them
+
+function attemptValues(attempt: SmsAttemptRow): unknown[] {
+  return ATTEMPT_COLUMNS.map((property) => attempt[property]);
+}
 
 /** Counts of SMS that count against each limit, and the times the cooldown runs from. */
 export interface SmsCountsRow {
-  toPhone: number;
+  toPhoneByUser: number;
+  toPhoneToday: number;
   byUser: number;
   fromIp: number;
   lastSent: Date | null;
@@ -37,10 +94,12 @@ export interface SmsCountsRow {
 export interface SmsCountsQuery {
   toPhone: string;
   userId: string;
-  clientIp: string;
+  clientSubject: string;
   phoneSince: Date;
   userSince: Date;
   ipSince: Date;
+  /** Start of the UTC day. */
+  daySince: Date;
   pendingSince: Date;
 }
 
@@ -66,7 +125,16 @@ export interface GatewayLatencyRow {
 }
 
 /** The columns a per-key limit counts on. */
-export type SmsCountKey = 'toPhone' | 'userId' | 'clientIp';
+export type SmsCountKey = 'toPhone' | 'userId' | 'clientSubject';
+
+const COUNT_KEYS: readonly SmsCountKey[] = ['toPhone', 'userId', 'clientSubject'];
+
+/** Which rows count: an answered send counts against the caller's limits, never the number's. */
+const COUNTED: Record<SmsCountKey, string> = {
+  toPhone: "status NOT IN ('failed', 'answered')",
+  userId: "status <> 'failed'",
+  clientSubject: "status <> 'failed'",
+};
 
 /**
  * The SQL of the delivery log, `sms_messages`, and of the per-day budget counter
@@ -81,23 +149,28 @@ export class SmsMessageRepository {
     const { rows } = await on.query<SmsCountsRow>(
       `SELECT
          (SELECT count(*)::int FROM sms_messages
-           WHERE to_phone = $1 AND status <> 'failed' AND created_at > $4) AS "toPhone",
+           WHERE to_phone = $1 AND user_id = $2 AND status NOT IN ('failed', 'answered')
+             AND created_at > $4) AS "toPhoneByUser",
+         (SELECT count(*)::int FROM sms_messages
+           WHERE to_phone = $1 AND status NOT IN ('failed', 'answered')
+             AND created_at >= $8) AS "toPhoneToday",
          (SELECT count(*)::int FROM sms_messages
            WHERE user_id = $2 AND status <> 'failed' AND created_at > $5) AS "byUser",
          (SELECT count(*)::int FROM sms_messages
-           WHERE client_ip = $3 AND status <> 'failed' AND created_at > $6) AS "fromIp",
+           WHERE client_subject = $3 AND status <> 'failed' AND created_at > $6) AS "fromIp",
          (SELECT max(created_at) FROM sms_messages
-           WHERE user_id = $2 AND to_phone = $1 AND status = 'sent') AS "lastSent",
+           WHERE user_id = $2 AND to_phone = $1 AND status IN ('sent', 'unknown')) AS "lastSent",
          (SELECT max(created_at) FROM sms_messages
            WHERE user_id = $2 AND to_phone = $1 AND status = 'pending' AND created_at > $7) AS "lastPending"`,
       [
         query.toPhone,
         query.userId,
-        query.clientIp,
+        query.clientSubject,
         query.phoneSince,
         query.userSince,
         query.ipSince,
         query.pendingSince,
+        query.daySince,
       ],
     );
     const row = rows[0];
@@ -105,18 +178,24 @@ export class SmsMessageRepository {
   }
 
   /** When the `skip`-th oldest counted SMS for `value` since `since` was reserved. */
+  /**
+   * When the `skip`-th oldest SMS matching `filter` (column values, all of them) since `since`
+   * was reserved. An answered send counts only where the number is not part of the filter.
+   */
   async countedAt(
     on: Queryable,
-    key: SmsCountKey,
-    value: string,
+    filter: Partial<Record<SmsCountKey, string>>,
     since: Date,
     skip: number,
   ): Promise<Date | null> {
+    const keys = COUNT_KEYS.filter((key) => filter[key] !== undefined);
+    const counted = keys.includes('toPhone') ? COUNTED.toPhone : COUNTED.userId;
+    const where = keys.map((key, i) => `${messages.column(key)} = $${i + 3}`).join(' AND ');
     const { rows } = await on.query<{ createdAt: Date | string }>(
       `SELECT created_at AS "createdAt" FROM sms_messages
-        WHERE ${messages.column(key)} = $1 AND status <> 'failed' AND created_at > $2
-        ORDER BY created_at OFFSET $3 LIMIT 1`,
-      [value, since, Math.max(0, skip)],
+        WHERE ${where} AND ${counted} AND created_at > $1
+        ORDER BY created_at OFFSET $2 LIMIT 1`,
+      [since, Math.max(0, skip), ...keys.map((key) => filter[key])],
     );
     return rows.length > 0 ? asDate(rows[0].createdAt) : null;
   }
@@ -131,58 +210,99 @@ export class SmsMessageRepository {
     dailyBudget: number,
   ): Promise<void> {
     await transaction.query(
-      `WITH budget AS (SELECT set_config('${BUDGET_SETTING}', $8::text, true))
-       INSERT INTO sms_messages (id, verification_id, user_id, to_phone, client_ip, provider, status, created_at)
-       SELECT $1::uuid, $2::uuid, $3::uuid, $4::varchar, $5::varchar, $6::varchar, 'pending', $7::timestamptz
+      `WITH budget AS (SELECT set_config('${BUDGET_SETTING}', $13::text, true))
+       INSERT INTO sms_messages (${messages.columns(RESERVATION_COLUMNS)}, status)
+       SELECT $1::uuid, $2::uuid, $3::uuid, $4::varchar, $5::varchar, $6::varchar, $7::varchar,
+              $8::varchar, $9::varchar, $10::varchar, $11::smallint, $12::timestamptz, 'pending'
          FROM budget`,
+      [...RESERVATION_COLUMNS.map((property) => row[property]), String(dailyBudget)],
+    );
+  }
+
+  /**
+   * A send answered without an SMS (PHONE_IN_USE, PHONE_ALREADY_VERIFIED), inside the caller's
+   * transaction: a row that counts against the caller's own limits only (no budget slot).
+   */
+  async insertAnswered(
+    transaction: Transaction,
+    row: Pick<
+      SmsMessage,
+      'id' | 'userId' | 'toPhone' | 'clientIp' | 'clientSubject' | 'clientNetwork' | 'createdAt'
+    >,
+  ): Promise<void> {
+    await transaction.query(
+      `INSERT INTO sms_messages (id, user_id, to_phone, client_ip, client_subject, client_network,
+                                 provider, status, created_at, completed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'none', 'answered', $7, $7)`,
       [
         row.id,
-        row.verificationId,
         row.userId,
         row.toPhone,
         row.clientIp,
-        row.provider,
+        row.clientSubject,
+        row.clientNetwork,
         row.createdAt,
-        String(dailyBudget),
       ],
     );
   }
 
-  async markSent(on: Queryable, id: string, result: SmsResultRow): Promise<void> {
-    await on.query(
-      `UPDATE sms_messages
-          SET status = 'sent', provider_code = $2, provider_message = $3, provider_message_id = $4,
-              completed_at = $5
-        WHERE id = $1`,
-      [
-        id,
-        result.providerCode,
-        result.providerMessage,
-        result.providerMessageId,
-        result.completedAt,
-      ],
+  /** The gateway took the SMS (`sent`), or may have (`unknown`): it keeps counting. */
+  async markDelivered(id: string, status: 'sent' | 'unknown', attempt: SmsAttemptRow) {
+    await this.db.query(
+      `UPDATE sms_messages SET ${SET_ATTEMPT}, status = $${AFTER_ATTEMPT} WHERE id = $1`,
+      [id, ...attemptValues(attempt), status],
     );
   }
 
   /** Marks a pending row failed and gives its day's budget slot back, in one statement. */
-  async markFailed(id: string, result: Omit<SmsResultRow, 'providerMessageId'>): Promise<void> {
+  async markFailed(id: string, attempt: SmsAttemptRow): Promise<void> {
     await this.db.query(
       `WITH failed AS (
-         UPDATE sms_messages
-            SET status = 'failed', provider_code = $2, provider_message = $3, completed_at = $4
+         UPDATE sms_messages SET ${SET_ATTEMPT}, status = 'failed'
           WHERE id = $1 AND status = 'pending'
           RETURNING created_at
        )
        UPDATE sms_daily_usage SET reserved = reserved - 1
         WHERE day = (SELECT (created_at AT TIME ZONE 'UTC')::date FROM failed) AND reserved > 0`,
-      [id, result.providerCode, result.providerMessage, result.completedAt],
+      [id, ...attemptValues(attempt)],
     );
   }
 
   /**
+   * Failover, in one statement: the pending row `id` is marked failed with its attempt, keeping
+   * its budget slot, and a pending row `nextId` for `nextGateway` continues the same send
+   * (`retry_of`: the budget trigger takes no slot for it). False when `id` was no longer pending.
+   */
+  async failOver(
+    id: string,
+    attempt: SmsAttemptRow,
+    nextId: string,
+    nextGateway: string,
+  ): Promise<boolean> {
+    const { rows } = await this.db.query(
+      `WITH failed AS (
+         UPDATE sms_messages SET ${SET_ATTEMPT}, status = 'failed'
+          WHERE id = $1 AND status = 'pending'
+          RETURNING *
+       )
+       INSERT INTO sms_messages (id, retry_of, provider, status, verification_id, user_id,
+                                 to_phone, client_ip, client_subject, client_network, operator,
+                                 encoding, segments, created_at)
+       SELECT $${AFTER_ATTEMPT}::uuid, id, $${AFTER_ATTEMPT + 1}::varchar, 'pending',
+              verification_id, user_id, to_phone, client_ip, client_subject, client_network,
+              operator, encoding, segments, created_at
+         FROM failed
+       RETURNING id`,
+      [id, ...attemptValues(attempt), nextId, nextGateway],
+    );
+    return rows.length > 0;
+  }
+
+  /**
    * Attempts in [from, to) per bucket, operator and gateway: a few hundred rows for a week by
-   * hour, which the caller folds into buckets, operators and gateways. One hash aggregate over
-   * the created_at range (docs/performance.md, "Statistics query on 1 M rows").
+   * hour, which the caller folds into buckets, operators and gateways. Attempts still pending
+   * and answered sends (no SMS) are left out. One hash aggregate over the covering index on
+   * created_at (docs/performance.md, "Statistics query on 1 M rows").
    */
   async countsPerBucket(window: StatisticsWindow): Promise<SmsCountsPerBucketRow[]> {
     const { rows } = await this.db.query<SmsCountsPerBucketRow>(
@@ -192,7 +312,7 @@ export class SmsMessageRepository {
               count(*) FILTER (WHERE status = 'failed')::int AS refused,
               count(*) FILTER (WHERE status = 'unknown')::int AS unknown
          FROM ${messages.name}
-        WHERE created_at >= $1 AND created_at < $2
+        WHERE created_at >= $1 AND created_at < $2 AND status IN ('sent', 'unknown', 'failed')
         GROUP BY 1, 2, 3`,
       [window.from, window.to, BUCKET_INTERVAL[window.bucket]],
     );

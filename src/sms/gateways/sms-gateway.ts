@@ -1,4 +1,6 @@
-export type GatewayName = 'sparrow' | 'aakash' | 'console';
+import type { SmsGatewayName } from '../../config/environment';
+
+export type GatewayName = SmsGatewayName;
 
 /** One SMS to send. */
 export interface SmsMessage {
@@ -33,7 +35,8 @@ export type SmsOutcome =
  * caller (failover, circuits, limits); an adapter only reports what happened, once per call.
  */
 export abstract class SmsGateway {
-  abstract readonly name: GatewayName;
+  /** A configured gateway's name (GatewayName), or a test double's. */
+  abstract readonly name: string;
   /** Never rejects: every failure is an outcome. */
   abstract send(message: SmsMessage): Promise<SmsOutcome>;
   /** The account's credit balance when the vendor's API tells it, else undefined. Never rejects. */

@@ -5,8 +5,9 @@
  * machine-read and the same in every language.
  */
 
-export const SMS_LOCALES = ['en', 'ne'] as const;
-export type SmsLocale = (typeof SMS_LOCALES)[number];
+import { SMS_LOCALES, type SmsLocale } from '../../config/environment';
+
+export { SMS_LOCALES, type SmsLocale };
 
 export function isSmsLocale(value: string): value is SmsLocale {
   return (SMS_LOCALES as readonly string[]).includes(value);

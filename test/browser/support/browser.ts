@@ -66,12 +66,19 @@ export interface OpenedPage {
   readonly trouble: PageTrouble;
 }
 
-/** A fresh context (its own sessionStorage) and page at the viewport, watched for trouble. */
-export async function openPage(browser: Browser, viewport: Viewport): Promise<OpenedPage> {
+/**
+ * A fresh context (its own sessionStorage and localStorage) and page at the viewport, watched for
+ * trouble. `locale` is the browser's language (navigator.languages, Accept-Language).
+ */
+export async function openPage(
+  browser: Browser,
+  viewport: Viewport,
+  locale = 'en-US',
+): Promise<OpenedPage> {
   const context = await browser.newContext({
     viewport: { width: viewport.width, height: viewport.height },
     deviceScaleFactor: 1,
-    locale: 'en-US',
+    locale,
     timezoneId: 'Asia/Kathmandu',
     serviceWorkers: 'block',
   });

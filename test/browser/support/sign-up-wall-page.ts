@@ -17,18 +17,19 @@ export class SignUpWallPage {
     private readonly baseUrl: string,
   ) {}
 
-  async open(): Promise<void> {
-    await this.page.goto(`${this.baseUrl}/`);
+  /** Opens the page; `query` such as `?lang=ne`. */
+  async open(query = ''): Promise<void> {
+    await this.page.goto(`${this.baseUrl}/${query}`);
   }
 
   /**
    * Opens the page with its clock standing still at `time` (Date, timers) until the test moves it
    * with `page.clock.runFor` / `fastForward`, so countdowns read the same however slow the machine.
    */
-  async openWithClockAt(time: Date): Promise<void> {
+  async openWithClockAt(time: Date, query = ''): Promise<void> {
     // Installed a little earlier and left to run while the page loads, as Playwright advises.
     await this.page.clock.install({ time: time.getTime() - 30_000 });
-    await this.open();
+    await this.open(query);
     await this.page.clock.pauseAt(time);
   }
 

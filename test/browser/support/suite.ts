@@ -47,16 +47,20 @@ export interface PageUnderTest extends OpenedPage {
 }
 
 /**
- * A fresh browser context per test at `viewport`. After each test: no CSP violation and no
- * uncaught error in the page.
+ * A fresh browser context per test at `viewport` (in the browser language `locale`). After each
+ * test: no CSP violation and no uncaught error in the page.
  */
-export function usePage(suite: BrowserSuite, viewport: Viewport): PageUnderTest {
+export function usePage(
+  suite: BrowserSuite,
+  viewport: Viewport,
+  { locale }: { locale?: string } = {},
+): PageUnderTest {
   let opened: OpenedPage | undefined;
   let wall: SignUpWallPage | undefined;
   beforeEach(async () => {
     // The server's fake clock reads the same time as the browser's real one at the start.
     suite.t.clock.set(new Date());
-    opened = await openPage(suite.browser, viewport);
+    opened = await openPage(suite.browser, viewport, locale);
     wall = new SignUpWallPage(opened.page, suite.t.url);
   });
   afterEach(async () => {

@@ -101,7 +101,7 @@ describe('SparrowGateway.balance() (the credit endpoint, over HTTP to a fake Spa
     ['a refusal', sparrowReplies.refuse(1001)],
     ['a balance that is not a number', sparrowReplies.raw(200, '{"credits_available":"lots"}')],
   ])('is undefined on %s', async (_name, reply) => {
-    sparrow.respondNextWith(reply);
+    sparrow.respondNextCreditQueryWith(reply);
     await expect(gateway().balance()).resolves.toBeUndefined();
     expect(logger.messages('warn')).toHaveLength(1);
   });
@@ -120,7 +120,7 @@ describe('SparrowGateway.balance() (the credit endpoint, over HTTP to a fake Spa
       sparrowReplies.slow(2000),
       sparrowReplies.html(),
     ]) {
-      sparrow.respondNextWith(reply);
+      sparrow.respondNextCreditQueryWith(reply);
       await gateway().balance();
     }
     await gateway({ baseUrl: `http://127.0.0.1:${await freePort()}` }).balance();
