@@ -1,20 +1,23 @@
 import { ApiError } from '../api-client.js';
-import { describeFailure, endedTheSession } from '../error-messages.js';
-import { byId, checkFields, Feedback, whileBusy } from '../form-ui.js';
+import { byId } from '../form-ui.js';
 import { Session } from '../session.js';
 import { AdminApiClient } from './admin-api.js';
 import type { Statistics } from './admin-types.js';
 import { REFUSAL_REASONS } from './admin-types.js';
 import { DashboardCharts } from './charts.js';
+import {
+  describeFailure,
+  endedTheSession,
+  FormFeedback,
+  missingFields,
+  whileBusy,
+} from './form-feedback.js';
 import { count, percent } from './format.js';
 import { GatewaysPanel } from './gateways.js';
 import { AllowlistPanel, BlocksPanel } from './lists.js';
 import { isRangeName, rangeEndingAt, type RangeName } from './time-range.js';
 
 type View = 'loading' | 'login' | 'forbidden' | 'dashboard';
-
-// The login form has no code field; checkFields only needs a length for a code's message.
-const NO_CODE = 0;
 
 /**
  * The operator dashboard: the sign-up page's login and session (sessionStorage, silent refresh),
@@ -29,7 +32,7 @@ export class Dashboard {
   private readonly blocks = new BlocksPanel(this.api, (error) => this.handledAccess(error));
   private readonly allowlist = new AllowlistPanel(this.api, (error) => this.handledAccess(error));
   private readonly loginForm = byId('login-form', HTMLFormElement);
-  private readonly loginFeedback = new Feedback(this.loginForm);
+  private readonly loginFeedback = new FormFeedback(this.loginForm);
   private readonly error = byId('dashboard-error', HTMLElement);
   private range: RangeName;
 
@@ -108,7 +111,7 @@ export class Dashboard {
 
   private async login(): Promise<void> {
     this.loginFeedback.clear();
-    const invalid = checkFields(this.loginForm, NO_CODE);
+    const invalid = missingFields(this.loginForm);
     if (invalid) return this.loginFeedback.show(invalid);
     const button = this.loginForm.querySelector<HTMLButtonElement>('button[type="submit"]');
     if (!button) return;
@@ -118,7 +121,7 @@ export class Dashboard {
         const password = byId('login-password', HTMLInputElement).value;
         this.session.signIn(await this.api.login(username, password));
       } catch (error) {
-        this.loginFeedback.show(describeFailure(error, NO_CODE));
+        this.loginFeedback.show(describeFailure(error));
         return;
       }
       this.loginForm.reset();
@@ -157,7 +160,7 @@ export class Dashboard {
 
   private fail(error: unknown): void {
     this.show('dashboard');
-    this.error.textContent = describeFailure(error, NO_CODE).message;
+    this.error.textContent = describeFailure(error).message;
     this.error.hidden = false;
   }
 

@@ -1,6 +1,12 @@
 import { ApiError } from '../api-client.js';
-import { byId, Feedback, whileBusy } from '../form-ui.js';
-import type { HumanError } from '../error-messages.js';
+import { byId } from '../form-ui.js';
+import {
+  describeFailure,
+  FormFeedback,
+  missingFields,
+  whileBusy,
+  type FormError,
+} from './form-feedback.js';
 import type { AdminApiClient } from './admin-api.js';
 import type { AllowlistEntry, Block, PhoneTarget } from './admin-types.js';
 import { dateTime, target } from './format.js';
@@ -17,39 +23,13 @@ export function phoneTargetOf(typed: string): PhoneTarget {
 }
 
 /** The API's problem, said for these forms: a number or prefix error lands on the one input. */
-function describe(error: unknown): HumanError {
-  if (!(error instanceof ApiError)) {
-    console.error(error);
-    return { message: 'Something went wrong on this page. Please reload it.', fields: {} };
-  }
-  if (error.code === 'VALIDATION_FAILED') {
-    const fields: Record<string, string> = {};
-    for (const { field, message } of error.fieldErrors) {
-      const name = field === 'phone' || field === 'prefix' ? 'target' : field;
-      fields[name] ??= message.charAt(0).toUpperCase() + message.slice(1);
-    }
-    return { message: 'Please check what you entered.', fields };
-  }
-  if (error.code === 'ALREADY_ALLOWLISTED') {
+function describe(error: unknown): FormError {
+  if (error instanceof ApiError && error.code === 'ALREADY_ALLOWLISTED') {
     return { message: error.detail, fields: { target: 'Already on the allowlist.' } };
   }
-  if (error.code === 'NETWORK_ERROR') {
-    return { message: 'The server could not be reached. Try again.', fields: {} };
-  }
-  return { message: error.detail, fields: {} };
-}
-
-function required(form: HTMLFormElement): HumanError | undefined {
-  const fields: Record<string, string> = {};
-  for (const input of form.querySelectorAll('input')) {
-    if (input.value.trim() === '') {
-      fields[input.name] =
-        `Enter the ${input.labels?.[0]?.textContent?.trim().toLowerCase() ?? input.name}.`;
-    }
-  }
-  return Object.keys(fields).length > 0
-    ? { message: 'Please check what you entered.', fields }
-    : undefined;
+  return describeFailure(error, (field) =>
+    field === 'phone' || field === 'prefix' ? 'target' : field,
+  );
 }
 
 function removeButton(label: string, onClick: () => Promise<void>): HTMLButtonElement {
@@ -79,7 +59,7 @@ function cell(
 /** One list with its add form: blocks or the allowlist. */
 abstract class ListPanel<T extends { id: string }> {
   private readonly form: HTMLFormElement;
-  private readonly feedback: Feedback;
+  private readonly feedback: FormFeedback;
   private readonly table: HTMLTableElement;
   private readonly body: HTMLTableSectionElement;
   private readonly empty: HTMLElement;
@@ -92,7 +72,7 @@ abstract class ListPanel<T extends { id: string }> {
     private readonly onSessionEnded: (error: unknown) => boolean,
   ) {
     this.form = byId(formId, HTMLFormElement);
-    this.feedback = new Feedback(this.form);
+    this.feedback = new FormFeedback(this.form);
     this.table = byId(tableId, HTMLTableElement);
     this.body = this.table.tBodies[0];
     this.empty = byId(emptyId, HTMLElement);
@@ -135,7 +115,7 @@ abstract class ListPanel<T extends { id: string }> {
 
   private async submit(): Promise<void> {
     this.feedback.clear();
-    const missing = required(this.form);
+    const missing = missingFields(this.form);
     if (missing) return this.feedback.show(missing);
     const button = this.form.querySelector<HTMLButtonElement>('button[type="submit"]');
     if (!button) return;
