@@ -91,6 +91,14 @@ export abstract class AppConfig {
   };
   abstract readonly redisUrl: string | undefined;
   abstract readonly logLevel: LogLevel;
+  abstract readonly admin: {
+    /** Lower-cased: a username is compared case-insensitively. */
+    readonly usernames: readonly string[];
+  };
+  abstract readonly metrics: {
+    /** Unset: /metrics is open, except in production (404). */
+    readonly token?: string;
+  };
   abstract readonly rateLimit: {
     /** register + login + refresh requests per client IP (IPv6: per /64) per minute. */
     readonly authPerIpPerMinute: number;
@@ -289,6 +297,10 @@ function toAppConfig(env: Environment): AppConfig {
     },
     redisUrl: env.REDIS_URL,
     logLevel: env.LOG_LEVEL,
+    admin: {
+      usernames: splitList(env.ADMIN_USERNAMES).map((name) => name.toLowerCase()),
+    },
+    metrics: { token: env.METRICS_TOKEN },
     rateLimit: {
       authPerIpPerMinute: env.AUTH_RATE_LIMIT_PER_IP_PER_MINUTE,
       redisKeyPrefix: env.REDIS_KEY_PREFIX,

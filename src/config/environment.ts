@@ -435,6 +435,26 @@ export class Environment {
   })
   @WholeNumber(1, 3650)
   RETENTION_DAYS = 30;
+
+  @Variable({
+    description:
+      'Comma-separated usernames of the operators who may use `/v1/admin/*` and the `/admin` dashboard (any letter case). Unset: nobody.',
+  })
+  @IsOptional()
+  @Matches(/^\s*[A-Za-z0-9_.-]{3,30}\s*(,\s*[A-Za-z0-9_.-]{3,30}\s*)*$/, {
+    message: 'must be a comma-separated list of usernames (3–30 of A-Z a-z 0-9 _ . -)',
+  })
+  ADMIN_USERNAMES?: string = undefined;
+
+  @Variable({
+    description:
+      'Bearer token `GET /metrics` requires (`Authorization: Bearer <token>`); at least 16 characters. Unset: `/metrics` is open, except in production, where it answers 404.',
+    secret: true,
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  METRICS_TOKEN?: string = undefined;
 }
 
 /** A variable and what is wrong with it. Values of secrets are never echoed. */

@@ -6,10 +6,17 @@ import { PhoneVerificationController } from './phone-verification.controller';
 import { PhoneVerificationRepository } from './phone-verification.repository';
 import { PhoneVerificationService } from './phone-verification.service';
 import { VerificationRetentionJob } from './verification-retention.job';
+import { VerificationStatistics } from './verification-statistics';
 
 @Module({
   imports: [SmsModule, DeliveryLogModule, UsersModule],
   controllers: [PhoneVerificationController],
-  providers: [PhoneVerificationRepository, PhoneVerificationService, VerificationRetentionJob],
+  providers: [
+    PhoneVerificationRepository,
+    PhoneVerificationService,
+    VerificationRetentionJob,
+    VerificationStatistics,
+  ],
+  exports: [VerificationStatistics],
 })
 export class PhoneVerificationModule {}

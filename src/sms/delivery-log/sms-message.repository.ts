@@ -1,4 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import {
+  BUCKET_INTERVAL,
+  BUCKET_ORIGIN_SQL,
+  StatisticsWindow,
+} from '../../common/statistics/statistics-window';
 import { Database, Queryable, Transaction } from '../../database/database';
 import { asDate, tableOf } from '../../database/table';
 import { SmsMessage } from './sms-message.entity';
@@ -96,6 +101,27 @@ export interface SmsCountsQuery {
   /** Start of the UTC day. */
   daySince: Date;
   pendingSince: Date;
+}
+
+/**
+ * Gateway attempts over a statistics window, per bucket, operator and gateway: `sent` may have
+ * reached the phone (status sent or unknown), `unknown` is the part of it with no trustworthy
+ * answer, `refused` did not go out (refused or not reached).
+ */
+export interface SmsCountsPerBucketRow {
+  start: Date;
+  operator: string | null;
+  gateway: string;
+  sent: number;
+  refused: number;
+  unknown: number;
+}
+
+/** The median and 95th percentile of a gateway's answer time, in ms (percentile_cont). */
+export interface GatewayLatencyRow {
+  gateway: string;
+  p50Ms: number | null;
+  p95Ms: number | null;
 }
 
 /** The columns a per-key limit counts on. */
@@ -270,6 +296,44 @@ export class SmsMessageRepository {
       [id, ...attemptValues(attempt), nextId, nextGateway],
     );
     return rows.length > 0;
+  }
+
+  /**
+   * Attempts in [from, to) per bucket, operator and gateway: a few hundred rows for a week by
+   * hour, which the caller folds into buckets, operators and gateways. Attempts still pending
+   * and answered sends (no SMS) are left out. One hash aggregate over the covering index on
+   * created_at (docs/performance.md, "Statistics query on 1 M rows").
+   */
+  async countsPerBucket(window: StatisticsWindow): Promise<SmsCountsPerBucketRow[]> {
+    const { rows } = await this.db.query<SmsCountsPerBucketRow>(
+      `SELECT date_bin($3::interval, created_at, ${BUCKET_ORIGIN_SQL}) AS "start",
+              operator, provider AS gateway,
+              count(*) FILTER (WHERE status IN ('sent', 'unknown'))::int AS sent,
+              count(*) FILTER (WHERE status = 'failed')::int AS refused,
+              count(*) FILTER (WHERE status = 'unknown')::int AS unknown
+         FROM ${messages.name}
+        WHERE created_at >= $1 AND created_at < $2 AND status IN ('sent', 'unknown', 'failed')
+        GROUP BY 1, 2, 3`,
+      [window.from, window.to, BUCKET_INTERVAL[window.bucket]],
+    );
+    return rows.map((row) => ({ ...row, start: asDate(row.start) }));
+  }
+
+  /** p50 and p95 of `latency_ms` per gateway over attempts in [from, to) that measured one. */
+  async latencyPercentiles(from: Date, to: Date): Promise<GatewayLatencyRow[]> {
+    const { rows } = await this.db.query<{ gateway: string; percentiles: number[] }>(
+      `SELECT provider AS gateway,
+              percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY latency_ms) AS percentiles
+         FROM ${messages.name}
+        WHERE created_at >= $1 AND created_at < $2 AND latency_ms IS NOT NULL
+        GROUP BY provider`,
+      [from, to],
+    );
+    return rows.map(({ gateway, percentiles }) => ({
+      gateway,
+      p50Ms: percentiles[0] ?? null,
+      p95Ms: percentiles[1] ?? null,
+    }));
   }
 
   /** Retention: rows older than `before` go; budget rows too once their day is older. */
