@@ -10,7 +10,7 @@ const API_MD_ERRORS: Record<string, Record<number, string[]>> = {
   'POST /v1/auth/register': { 400: ['VALIDATION_FAILED'], 409: ['USERNAME_TAKEN'] },
   'POST /v1/auth/login': { 401: ['INVALID_CREDENTIALS'], 429: ['TOO_MANY_LOGIN_ATTEMPTS'] },
   'POST /v1/auth/refresh': { 401: ['INVALID_REFRESH_TOKEN'] },
-  'POST /v1/auth/logout': { 401: ['INVALID_REFRESH_TOKEN'] },
+  'POST /v1/auth/logout': { 401: ['INVALID_REFRESH_TOKEN'], 429: ['TOO_MANY_REQUESTS'] },
   'GET /v1/users/me': {},
   'DELETE /v1/users/me/phone': {},
   'POST /v1/phone-verifications': {
@@ -48,6 +48,7 @@ const PUBLIC_ROUTES = new Set([
   'POST /v1/auth/register',
   'POST /v1/auth/login',
   'POST /v1/auth/refresh',
+  'POST /v1/auth/logout',
 ]);
 
 // The OpenAPI document is plain JSON; these are the parts the test reads.

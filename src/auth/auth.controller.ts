@@ -34,8 +34,8 @@ export class AuthController {
   @ApiValidationFailedResponse('username', 'username may contain only A-Z a-z 0-9 _ . -')
   @ApiProblemResponse(409, { USERNAME_TAKEN: 'The username exists in some letter case.' })
   @ApiProblemResponse(429, AUTH_RATE_LIMIT_PROBLEM, { retryAfterSeconds: 42 })
-  register(@Body() body: RegisterDto): Promise<RegisterResponse> {
-    return this.auth.register(body);
+  register(@Body() body: RegisterDto, @ClientIp() clientIp: string): Promise<RegisterResponse> {
+    return this.auth.register(body, clientIp);
   }
 
   @Public()

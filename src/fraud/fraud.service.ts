@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import type { Queryable } from '../database/database';
 import { uniqueViolationConstraint } from '../database/database-errors';
 import { MetricsService } from '../metrics/metrics.service';
 import { AllowlistEntry } from './allowlist-entry.entity';
@@ -12,6 +13,8 @@ import {
 import { PhoneBlock } from './phone-block.entity';
 import { PhoneBlockRepository } from './phone-block.repository';
 import { PhoneTarget, prefixOf } from './phone-target';
+
+const DAY_MS = 86_400_000;
 
 /** What the send path needs to refuse a send: when the block ends, and why (for the log). */
 export interface BlockDecision {
@@ -72,6 +75,56 @@ export class FraudService implements OnModuleInit {
     if (applying.length === 0) return null;
     const last = applying.reduce((a, b) => (b.expiresAt > a.expiresAt ? b : a));
     return { until: last.expiresAt, reason: last.reason };
+  }
+
+  /**
+   * Before a send, in one statement: the block that applies to `phone` (as `blockFor` decides)
+   * and whether the number or its prefix is allowlisted.
+   */
+  async screen(
+    phone: string,
+    now: Date,
+  ): Promise<{ block: BlockDecision | null; allowlisted: boolean }> {
+    const prefix = prefixOf(phone);
+    if (prefix === undefined) return { block: null, allowlisted: false };
+    const { inForce, allowlisted } = await this.blocks.screen(phone, prefix, now);
+    const applying = inForce.filter((block) => block.source === 'operator' || !allowlisted);
+    if (applying.length === 0) return { block: null, allowlisted };
+    const last = applying.reduce((a, b) => (b.expiresAt > a.expiresAt ? b : a));
+    return { block: { until: last.expiresAt, reason: last.reason }, allowlisted };
+  }
+
+  /**
+   * The fraud guard's own block on a prefix, on `on` (the send's transaction): `baseSeconds`,
+   * doubled for each automatic block of the prefix created in the last 24 hours, at most 24 h.
+   */
+  async blockPrefix(
+    on: Queryable,
+    prefix: string,
+    baseSeconds: number,
+    reason: string,
+    now: Date,
+  ): Promise<BlockDecision> {
+    const repeats = await this.blocks.countCreatedSince(
+      { prefix },
+      'auto',
+      new Date(now.getTime() - DAY_MS),
+      on,
+    );
+    const seconds = Math.min(baseSeconds * 2 ** repeats, DAY_MS / 1000);
+    const block = await this.blocks.insert(
+      {
+        phone: null,
+        prefix,
+        source: 'auto',
+        reason,
+        createdBy: null,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + seconds * 1000),
+      },
+      on,
+    );
+    return { until: block.expiresAt, reason: block.reason };
   }
 
   /** Whether the number or its prefix is on the allowlist (entries do not expire). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database/database';
+import { Database, Queryable } from '../database/database';
 import { tableOf } from '../database/table';
 import { BlockSource, PhoneBlock } from './phone-block.entity';
 
@@ -28,13 +28,39 @@ export const BLOCK_LIST_LIMIT = 1000;
 export class PhoneBlockRepository {
   constructor(private readonly db: Database) {}
 
-  async insert(row: NewPhoneBlockRow): Promise<PhoneBlock> {
-    const { rows } = await this.db.query(
+  async insert(row: NewPhoneBlockRow, on: Queryable = this.db): Promise<PhoneBlock> {
+    const { rows } = await on.query(
       `INSERT INTO ${blocks.name} (${blocks.columns(NEW_BLOCK_COLUMNS)})
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${blocks.select}`,
       NEW_BLOCK_COLUMNS.map((property) => row[property]),
     );
     return blocks.fromRow(rows[0]);
+  }
+
+  /**
+   * What the fraud guard asks before every send, in one statement: the blocks in force on the
+   * number or its prefix, and whether the allowlist (the module's other table) covers either.
+   */
+  async screen(
+    phone: string,
+    prefix: string,
+    at: Date,
+  ): Promise<{ inForce: PhoneBlock[]; allowlisted: boolean }> {
+    const { rows } = await this.db.query<{
+      blocks: Array<Record<string, unknown>> | null;
+      allowlisted: boolean;
+    }>(
+      `SELECT (SELECT json_agg(b) FROM (
+                 SELECT ${blocks.select} FROM ${blocks.name}
+                  WHERE (phone = $1 OR prefix = $2) AND lifted_at IS NULL AND expires_at > $3
+               ) b) AS blocks,
+              EXISTS (SELECT 1 FROM phone_allowlist WHERE phone = $1 OR prefix = $2) AS allowlisted`,
+      [phone, prefix, at],
+    );
+    return {
+      inForce: (rows[0].blocks ?? []).map((row) => blocks.fromRow(row)),
+      allowlisted: rows[0].allowlisted,
+    };
   }
 
   /** The blocks in force on the number or on its prefix (the two partial indexes). */
@@ -74,9 +100,10 @@ export class PhoneBlockRepository {
     target: { phone: string } | { prefix: string },
     source: BlockSource,
     since: Date,
+    on: Queryable = this.db,
   ): Promise<number> {
     const [column, value] = 'phone' in target ? ['phone', target.phone] : ['prefix', target.prefix];
-    const { rows } = await this.db.query<{ count: number }>(
+    const { rows } = await on.query<{ count: number }>(
       `SELECT count(*)::int AS count FROM ${blocks.name}
         WHERE ${column} = $1 AND source = $2 AND created_at > $3`,
       [value, source, since],

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { FraudModule } from '../fraud/fraud.module';
 import { DeliveryLogModule } from '../sms/delivery-log/delivery-log.module';
 import { SmsModule } from '../sms/sms.module';
 import { UsersModule } from '../users/users.module';
@@ -9,7 +10,7 @@ import { VerificationRetentionJob } from './verification-retention.job';
 import { VerificationStatistics } from './verification-statistics';
 
 @Module({
-  imports: [SmsModule, DeliveryLogModule, UsersModule],
+  imports: [SmsModule, DeliveryLogModule, UsersModule, FraudModule],
   controllers: [PhoneVerificationController],
   providers: [
     PhoneVerificationRepository,

@@ -35,7 +35,7 @@ describe('AuthService on PostgreSQL (service tier)', () => {
   afterAll(() => tier?.close());
 
   async function register(username = uniqueUsername('auth'), password = 'correct horse battery') {
-    const registered = await auth.register({ username, password });
+    const registered = await auth.register({ username, password }, '198.51.100.20');
     return { ...registered, username, password };
   }
 

@@ -10,6 +10,7 @@ const ROOT = join(__dirname, '..', '..');
 export const PROCESS_SECRETS = {
   JWT_SECRET: `test-jwt-secret-${randomBytes(16).toString('hex')}`,
   OTP_HMAC_SECRET: `test-otp-secret-${randomBytes(16).toString('hex')}`,
+  CHALLENGE_HMAC_SECRET: `test-challenge-secret-${randomBytes(16).toString('hex')}`,
 };
 
 export interface ExitStatus {

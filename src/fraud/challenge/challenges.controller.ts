@@ -69,7 +69,10 @@ export class ChallengesController {
   })
   @ApiProblemResponse(
     429,
-    { TOO_MANY_REQUESTS: 'Too many challenges asked for from this address; retry after Retry-After.' },
+    {
+      TOO_MANY_REQUESTS:
+        'Too many challenges asked for from this address; retry after Retry-After.',
+    },
     { retryAfterSeconds: 42 },
   )
   issue(): Promise<SignedChallenge> {

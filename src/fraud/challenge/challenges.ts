@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
+import type { Queryable } from '../../database/database';
 import {
   createSignedChallenge,
   decodePayload,
@@ -27,14 +28,19 @@ export class Challenges {
     const expiresAt = new Date(
       this.clock.now().getTime() + this.config.fraud.challengeTtlSeconds * 1000,
     );
-    return createSignedChallenge(this.config.fraud.challengeSecret, expiresAt, randomInt(MAX_COUNTER));
+    return createSignedChallenge(
+      this.config.fraud.challengeSecret,
+      expiresAt,
+      randomInt(MAX_COUNTER),
+    );
   }
 
   /**
    * Whether `encoded` (the send's `challenge`) is a solution of a challenge this service signed,
-   * not expired, and not spent before; spends it. Anything malformed is simply not valid.
+   * not expired, and not spent before; spends it on `on` (the send's transaction). Anything
+   * malformed is simply not valid.
    */
-  async spend(encoded: unknown): Promise<boolean> {
+  async spend(on: Queryable, encoded: unknown): Promise<boolean> {
     const payload = decodePayload(encoded);
     if (!payload?.challenge.signature) return false;
     if (!(await solutionIsValid(payload, this.config.fraud.challengeSecret))) return false;
@@ -42,6 +48,6 @@ export class Challenges {
     if (typeof expiresAt !== 'number' || expiresAt * 1000 <= this.clock.now().getTime()) {
       return false;
     }
-    return this.used.claim(payload.challenge.signature, new Date(expiresAt * 1000));
+    return this.used.claim(on, payload.challenge.signature, new Date(expiresAt * 1000));
   }
 }

@@ -49,7 +49,8 @@ export function decodePayload(encoded: unknown): ChallengePayload | undefined {
   } catch {
     return undefined;
   }
-  if (!isObject(parsed) || !isObject(parsed.challenge) || !isObject(parsed.solution)) return undefined;
+  if (!isObject(parsed) || !isObject(parsed.challenge) || !isObject(parsed.solution))
+    return undefined;
   const { challenge, solution } = parsed;
   const parameters = challenge.parameters;
   if (!isObject(parameters) || typeof challenge.signature !== 'string') return undefined;

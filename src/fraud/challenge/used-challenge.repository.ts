@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../../database/database';
+import { Database, Queryable } from '../../database/database';
 import { tableOf } from '../../database/table';
 import { UsedChallenge } from './used-challenge.entity';
 
@@ -11,8 +11,8 @@ export class UsedChallengeRepository {
   constructor(private readonly db: Database) {}
 
   /** Records the challenge as spent; false when it already was (by any instance). */
-  async claim(signature: string, expiresAt: Date): Promise<boolean> {
-    const { affected } = await this.db.query(
+  async claim(on: Queryable, signature: string, expiresAt: Date): Promise<boolean> {
+    const { affected } = await on.query(
       `INSERT INTO ${used.name} (signature, expires_at) VALUES ($1, $2)
        ON CONFLICT (signature) DO NOTHING`,
       [signature, expiresAt],

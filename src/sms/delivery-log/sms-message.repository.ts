@@ -87,6 +87,11 @@ export interface SmsCountsRow {
   toPhoneToday: number;
   byUser: number;
   fromIp: number;
+  /** SMS the client's network (IPv4 /24, IPv6 /48) had sent today: its share of the budget. */
+  fromNetworkToday: number;
+  /** SMS sent to the number's prefix in the last hour, and how many of them converted. */
+  prefixSent: number;
+  prefixConverted: number;
   lastSent: Date | null;
   lastPending: Date | null;
 }
@@ -95,12 +100,20 @@ export interface SmsCountsQuery {
   toPhone: string;
   userId: string;
   clientSubject: string;
+  clientNetwork: string;
   phoneSince: Date;
   userSince: Date;
   ipSince: Date;
   /** Start of the UTC day. */
   daySince: Date;
   pendingSince: Date;
+  prefixSince: Date;
+}
+
+/** SMS sent (or of unknown outcome) in a window, and how many of them converted. */
+export interface SmsConversionRow {
+  sent: number;
+  converted: number;
 }
 
 /**
@@ -161,7 +174,15 @@ export class SmsMessageRepository {
          (SELECT max(created_at) FROM sms_messages
            WHERE user_id = $2 AND to_phone = $1 AND status IN ('sent', 'unknown')) AS "lastSent",
          (SELECT max(created_at) FROM sms_messages
-           WHERE user_id = $2 AND to_phone = $1 AND status = 'pending' AND created_at > $7) AS "lastPending"`,
+           WHERE user_id = $2 AND to_phone = $1 AND status = 'pending' AND created_at > $7) AS "lastPending",
+         (SELECT count(*)::int FROM sms_messages
+           WHERE client_network = $9 AND status NOT IN ('failed', 'answered')
+             AND created_at >= $8) AS "fromNetworkToday",
+         prefix."prefixSent", prefix."prefixConverted"
+         FROM (SELECT count(*)::int AS "prefixSent", count(converted_at)::int AS "prefixConverted"
+                 FROM sms_messages
+                WHERE left(to_phone, 10) = left($1, 10) AND status IN ('sent', 'unknown')
+                  AND created_at > $10) AS prefix`,
       [
         query.toPhone,
         query.userId,
@@ -171,13 +192,14 @@ export class SmsMessageRepository {
         query.ipSince,
         query.pendingSince,
         query.daySince,
+        query.clientNetwork,
+        query.prefixSince,
       ],
     );
     const row = rows[0];
     return { ...row, lastSent: asDate(row.lastSent), lastPending: asDate(row.lastPending) };
   }
 
-  /** When the `skip`-th oldest counted SMS for `value` since `since` was reserved. */
   /**
    * When the `skip`-th oldest SMS matching `filter` (column values, all of them) since `since`
    * was reserved. An answered send counts only where the number is not part of the filter.
@@ -217,6 +239,34 @@ export class SmsMessageRepository {
          FROM budget`,
       [...RESERVATION_COLUMNS.map((property) => row[property]), String(dailyBudget)],
     );
+  }
+
+  /**
+   * The code of `verificationId`'s latest SMS was approved, inside the caller's transaction: that
+   * SMS converted (what the fraud guard and the statistics count conversion from).
+   */
+  async markConverted(transaction: Transaction, verificationId: string, at: Date): Promise<void> {
+    await transaction.query(
+      `UPDATE sms_messages SET converted_at = $2
+        WHERE id = (SELECT id FROM sms_messages
+                     WHERE verification_id = $1 AND status IN ('sent', 'unknown')
+                     ORDER BY created_at DESC, completed_at DESC LIMIT 1)`,
+      [verificationId, at],
+    );
+  }
+
+  /** SMS sent to one mobile operator's numbers since `since`, and how many converted. */
+  async operatorConversion(
+    on: Queryable,
+    operator: string,
+    since: Date,
+  ): Promise<SmsConversionRow> {
+    const { rows } = await on.query<SmsConversionRow>(
+      `SELECT count(*)::int AS sent, count(converted_at)::int AS converted FROM sms_messages
+        WHERE operator = $1 AND status IN ('sent', 'unknown') AND created_at > $2`,
+      [operator, since],
+    );
+    return rows[0];
   }
 
   /**
