@@ -2,6 +2,7 @@
 // (ts.transpileModule) and the options of web/tsconfig.json. The output is what
 // `tsc -p web/tsconfig.json` writes (isolatedModules there guarantees it), in about half the time
 // on a fresh clone, because nothing is type-checked: `npm run typecheck` and `npm run build` do that.
+// Like build:web it empties public/js first: whatever is left there is served.
 const fs = require('node:fs');
 const path = require('node:path');
 const ts = require('typescript');
@@ -10,6 +11,7 @@ const configPath = path.join(__dirname, '..', 'web', 'tsconfig.json');
 const { config, error } = ts.readConfigFile(configPath, ts.sys.readFile);
 const parsed = ts.parseJsonConfigFileContent(config ?? {}, ts.sys, path.dirname(configPath));
 const problems = [...(error ? [error] : []), ...parsed.errors];
+fs.rmSync(parsed.options.outDir, { recursive: true, force: true });
 
 for (const fileName of parsed.fileNames) {
   const output = ts.transpileModule(fs.readFileSync(fileName, 'utf8'), {
