@@ -42,7 +42,7 @@ const running = new Set<ChildProcess>();
 
 /**
  * The real server as its own process, from the TypeScript sources through the SWC require hook
- * (no build step): `node -r ./test/support/swc-register.js src/main.ts`, on a free port, with
+ * (no build step): `node -r ./tools/swc-register.js src/main.ts`, on a free port, with
  * NODE_ENV=production. Resolves once `/health/ready` answers 200.
  */
 export async function startAppProcess(options: AppProcessOptions): Promise<AppProcess> {
@@ -53,7 +53,7 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
       '--disable-warning=ExperimentalWarning',
       '--enable-source-maps',
       '-r',
-      './test/support/swc-register.js',
+      './tools/swc-register.js',
       'src/main.ts',
     ],
     {

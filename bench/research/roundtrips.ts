@@ -1,7 +1,7 @@
-import { PhoneNumbers, UserPool } from './fixtures';
-import { sendOne, Workload } from './load';
+import { PhoneNumbers, UserPool } from '../fixtures';
+import { sendOne, Workload } from '../load';
 import { withRecordingApp } from './recording-app';
-import { table } from './report';
+import { table } from '../report';
 import {
   HealthWorkload,
   MeWorkload,
@@ -9,14 +9,14 @@ import {
   SendWorkload,
   SentVerification,
   WrongCheckWorkload,
-} from './scenarios';
+} from '../scenarios';
 
 /**
  * Database round trips per request, by route: the built app runs with a recorder preloaded
- * (bench/diagnostics/record-queries.cjs) and each benchmark request is sent a few times, one
+ * (bench/research/record-queries.cjs) and each benchmark request is sent a few times, one
  * at a time; every `pg` query is one round trip. Not a load test.
  *
- *   npx tsx bench/roundtrips.ts      (same BENCH_* database settings as npm run bench)
+ *   npx tsx bench/research/roundtrips.ts      (same BENCH_* database settings as npm run bench)
  */
 
 const REQUESTS_PER_KIND = 10;

@@ -1,5 +1,5 @@
 // The least a route of each kind must do, with no framework at all: node:http, pg, nothing else.
-// Started by bench/floor.ts; its req/s bound what any implementation of the routes can reach here.
+// Started by ../floor.ts; its req/s bound what any implementation of the routes can reach here.
 'use strict';
 const { Buffer } = require('node:buffer');
 const http = require('node:http');

@@ -1,23 +1,23 @@
 import { hash } from '@node-rs/argon2';
 import type { Client } from 'pg';
-import { ARGON2_OPTIONS } from '../src/auth/passwords';
-import { BenchUser } from './fixtures';
-import { sendOne, Workload } from './load';
+import { ARGON2_OPTIONS } from '../../src/auth/passwords';
+import { BenchUser } from '../fixtures';
+import { sendOne, Workload } from '../load';
 import type { RecordedQuery } from './query-recorder';
 import { withRecordingApp } from './recording-app';
-import { table } from './report';
-import { MeWorkload, SendWorkload, SentVerification, WrongCheckWorkload } from './scenarios';
-import { mintAccessToken } from './tokens';
+import { table } from '../report';
+import { MeWorkload, SendWorkload, SentVerification, WrongCheckWorkload } from '../scenarios';
+import { mintAccessToken } from '../tokens';
 
 /**
  * `EXPLAIN (ANALYZE, BUFFERS)` of the statements the send, the check and /users/me really send,
  * on a database filled as 30 days of a busy service would leave it (EXPLAIN_SCALE × 200k users,
  * 500k verifications, 625k SMS, and a heavy user behind a carrier-grade-NAT address that sent
  * hundreds of SMS). The statements and their parameters are recorded from the built app as it
- * serves one request of each kind (bench/diagnostics/record-queries.cjs), then replayed under
+ * serves one request of each kind (bench/research/record-queries.cjs), then replayed under
  * EXPLAIN inside a transaction that is rolled back.
  *
- *   npx tsx bench/explain.ts
+ *   npx tsx bench/research/explain.ts
  */
 
 const HEAVY_IP = '100.64.0.1';

@@ -1,20 +1,20 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { FakeSparrowServer } from '../test/fakes/fake-sparrow-server';
-import { benchAppEnv } from './app-env';
-import { AppProcess, assertBuilt } from './app-process';
-import { cpuBetween, snapshotCpu } from './cpu';
-import { openBenchDatabase } from './database';
-import { runLoad, Workload } from './load';
-import { loadAverage, machineInfo, percent, table, writeReport } from './report';
-import { readBenchSettings, runStamp } from './settings';
-import { HealthWorkload } from './scenarios';
-import { SPARROW_TOKEN } from './sms-inbox';
+import { FakeSparrowServer } from '../../test/fakes/fake-sparrow-server';
+import { benchAppEnv } from '../app-env';
+import { AppProcess, assertBuilt } from '../app-process';
+import { cpuBetween, snapshotCpu } from '../cpu';
+import { openBenchDatabase } from '../database';
+import { runLoad, Workload } from '../load';
+import { loadAverage, machineInfo, percent, table, writeReport } from '../report';
+import { readBenchSettings, runStamp } from '../settings';
+import { HealthWorkload } from '../scenarios';
+import { SPARROW_TOKEN } from '../sms-inbox';
 
 /**
  * `npm run bench:floor`: what the cheapest possible implementation of each route reaches on this
- * machine. A server with no framework at all (bench/floor/floor-server.cjs: node:http and pg)
+ * machine. A server with no framework at all (floor/floor-server.cjs: node:http and pg)
  * does only the round trips each route needs — one read; a read and a write; a read and a
  * two-write transaction; a write, an SMS over HTTP to the fake Sparrow server and a write — and
  * is driven exactly like `npm run bench`. Each is compared with the real app's no-op route of
@@ -169,7 +169,7 @@ async function main(): Promise<void> {
     percent(r.requestsPerSecond / appNoop),
     `${r.serverCores.toFixed(2)}/${r.pgCores.toFixed(2)}`,
   ]);
-  const file = join(__dirname, 'results', 'floor-latest.json');
+  const file = join(__dirname, '..', 'results', 'floor-latest.json');
   writeReport(file, {
     kind: 'floor',
     at: new Date().toISOString(),

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AppProcess } from './app-process';
+import type { AppProcess } from '../app-process';
 
 export interface RecordedQuery {
   text: string;
@@ -9,7 +9,7 @@ export interface RecordedQuery {
 }
 
 /**
- * The harness side of bench/diagnostics/record-queries.cjs: the node options and environment
+ * The harness side of bench/research/record-queries.cjs: the node options and environment
  * that preload the recorder into an app process, and `take()`, which asks it (SIGUSR2) for the
  * statements sent since the last call.
  */
@@ -22,7 +22,7 @@ export class QueryRecorder {
   }
 
   get nodeArgs(): string[] {
-    return ['--require', join(__dirname, 'diagnostics', 'record-queries.cjs')];
+    return ['--require', join(__dirname, 'record-queries.cjs')];
   }
 
   get env(): Record<string, string> {

@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Preloaded into the app by bench/roundtrips.ts and bench/explain.ts (`node --require …`), never
+ * Preloaded into the app by roundtrips.ts and explain.ts beside it (`node --require …`), never
  * in a measured run: records every statement `pg` sends (one `Client#query` call is one round
  * trip) with its parameters, and on SIGUSR2 writes what it recorded since the last signal to
  * BENCH_QUERY_LOG_FILE as `{ dump, queries: [{ text, values }] }`. Buffers are written in

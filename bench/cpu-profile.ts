@@ -5,8 +5,8 @@ import { table } from './report';
  * Summarises a V8 `.cpuprofile` (the JSON `node --cpu-prof` writes): the functions with the
  * most self time, and the split by module — self time (where the CPU was) and total time
  * (which modules were on the stack, top-down). Start-up can be cut off with `skipMs`.
- *
- *   npx tsx bench/profile-summary.ts <file.cpuprofile> [--skip-ms 1500] [--top 25]
+ * `BENCH_PROFILE=1 npm run bench` prints one per scenario; bench/research/profile-summary.ts
+ * summarises any profile file.
  */
 
 interface CallFrame {
@@ -168,23 +168,4 @@ export function formatProfileSummary(summary: ProfileSummary, top = 15): string 
     'charged to the innermost function of our own code (dist/) on the stack',
     table([['function', 'ms', 'share'], ...rows(summary.byAppFunction)]),
   ].join('\n');
-}
-
-if (require.main === module) {
-  const args = process.argv.slice(2);
-  const option = (name: string, fallback: number) => {
-    const at = args.indexOf(name);
-    return at >= 0 ? Number(args.splice(at, 2)[1]) : fallback;
-  };
-  const skipMs = option('--skip-ms', 0);
-  const top = option('--top', 25);
-  if (args.length === 0) {
-    process.stderr.write(
-      'usage: tsx bench/profile-summary.ts <file.cpuprofile> [--skip-ms N] [--top N]\n',
-    );
-    process.exit(2);
-  }
-  for (const file of args) {
-    process.stdout.write(`${formatProfileSummary(summariseProfile(file, skipMs, top), top)}\n\n`);
-  }
 }

@@ -1,10 +1,10 @@
 import type { Client } from 'pg';
-import { BenchAppEnv, benchAppEnv } from './app-env';
-import { AppProcess, assertBuilt } from './app-process';
-import { openBenchDatabase, withClient } from './database';
+import { BenchAppEnv, benchAppEnv } from '../app-env';
+import { AppProcess, assertBuilt } from '../app-process';
+import { openBenchDatabase, withClient } from '../database';
 import { QueryRecorder } from './query-recorder';
-import { readBenchSettings, runStamp } from './settings';
-import { SmsInbox } from './sms-inbox';
+import { readBenchSettings, runStamp } from '../settings';
+import { SmsInbox } from '../sms-inbox';
 
 /** What a diagnostic run gets: the started app, its recorder and a client on its database. */
 export interface RecordingApp {
@@ -19,8 +19,8 @@ export interface RecordingApp {
 /**
  * The built app on the benchmark's database (BENCH_* settings) with the query recorder
  * preloaded and the fake Sparrow behind it, for one-request-at-a-time diagnostics
- * (bench/roundtrips.ts, bench/explain.ts). Everything is stopped, and a fresh database
- * dropped, once `work` is done.
+ * (roundtrips.ts, explain.ts). Everything is stopped, and a fresh database dropped, once `work`
+ * is done.
  */
 export async function withRecordingApp(
   name: string,
