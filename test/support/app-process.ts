@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { FRAUD_GUARD_OFF } from './fraud-guard-off';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -65,6 +66,7 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
         PORT: String(port),
         LOG_LEVEL: 'info',
         ...PROCESS_SECRETS,
+        ...FRAUD_GUARD_OFF,
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
