@@ -7,6 +7,7 @@ import type {
   Verification,
 } from './api-types.js';
 import type { Language } from './i18n/catalogue.js';
+import { solveProofOfWork } from './proof-of-work.js';
 import type { Session } from './session.js';
 
 /** The page's own codes for failures that never reached the API's error handler. */
@@ -23,6 +24,8 @@ export class ApiError extends Error {
     /** From Retry-After (or the problem's retryAfterSeconds). */
     readonly retryAfterSeconds?: number,
     readonly attemptsLeft?: number,
+    /** On 428 CHALLENGE_REQUIRED: where the proof-of-work challenge comes from. */
+    readonly challengeUrl?: string,
   ) {
     super(`${status} ${code}: ${detail}`);
     this.name = 'ApiError';
@@ -67,9 +70,26 @@ export class ApiClient {
     return this.authenticated<User>('GET', '/v1/users/me');
   }
 
-  /** `locale`: the language of the SMS, the page's own. */
-  startVerification(phone: string, locale: Language): Promise<Verification> {
-    return this.authenticated<Verification>('POST', '/v1/phone-verifications', { phone, locale });
+  /**
+   * `locale`: the language of the SMS, the page's own. When the service asks for a proof-of-work
+   * challenge (428), the page solves one in Web Workers and sends again, once: the person sees
+   * only a send that took a moment longer. A challenge that cannot be solved leaves the 428.
+   */
+  async startVerification(phone: string, locale: Language): Promise<Verification> {
+    const path = '/v1/phone-verifications';
+    try {
+      return await this.authenticated<Verification>('POST', path, { phone, locale });
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code === 'CHALLENGE_REQUIRED')) throw error;
+      let challenge: string;
+      try {
+        challenge = await solveProofOfWork(error.challengeUrl ?? '/v1/challenges');
+      } catch (failure) {
+        console.error(failure);
+        throw error;
+      }
+      return this.authenticated<Verification>('POST', path, { phone, locale, challenge });
+    }
   }
 
   checkCode(phone: string, code: string): Promise<Verification> {
@@ -183,6 +203,7 @@ async function toApiError(response: Response): Promise<ApiError> {
     Array.isArray(problem.errors) ? problem.errors : [],
     retryAfter,
     typeof problem.attemptsLeft === 'number' ? problem.attemptsLeft : undefined,
+    typeof problem.challengeUrl === 'string' ? problem.challengeUrl : undefined,
   );
 }
 

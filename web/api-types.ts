@@ -54,4 +54,6 @@ export interface Problem {
   retryAfterSeconds?: number;
   attemptsLeft?: number;
   errors?: FieldProblem[];
+  /** On 428 CHALLENGE_REQUIRED: where to get a proof-of-work challenge. */
+  challengeUrl?: string;
 }

@@ -58,6 +58,25 @@ describe('loadConfiguration', () => {
     expect(config.logLevel).toBe('info');
   });
 
+  it('gives the fraud guard its defaults, and each network its share of the budget', () => {
+    expect(loadConfiguration({}).fraud).toMatchObject({
+      prefixMinSends: 20,
+      minConversion: 0.2,
+      blockSeconds: 3600,
+      challenge: 'risky',
+      networkAccountsPerHour: 10,
+      challengeTtlSeconds: 300,
+      smsPerNetworkPerDay: 100,
+    });
+    const share = (value: string) =>
+      loadConfiguration({ SMS_DAILY_BUDGET: '250', SMS_BUDGET_MAX_SHARE_PER_NETWORK: value }).fraud
+        .smsPerNetworkPerDay;
+    expect(share('0.1')).toBe(25);
+    expect(share('0.01')).toBe(2);
+    // the whole budget: no limit of its own, so the budget's 503 answers, not a 429
+    expect(share('1')).toBe(Number.POSITIVE_INFINITY);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfiguration({ PORT: '', OTP_LENGTH: '  ' }).otp.length).toBe(6);
   });

@@ -109,7 +109,10 @@ export abstract class AppConfig {
     readonly networkAccountsPerHour: number;
     readonly challengeSecret: string;
     readonly challengeTtlSeconds: number;
-    /** SMS one client network may send per UTC day: its share of the daily budget. */
+    /**
+     * SMS one client network may send per UTC day: its share of the daily budget; Infinity when
+     * the share is the whole budget (the budget's own refusal answers then).
+     */
     readonly smsPerNetworkPerDay: number;
   };
   abstract readonly rateLimit: {
@@ -322,7 +325,10 @@ function toAppConfig(env: Environment): AppConfig {
       networkAccountsPerHour: env.FRAUD_NETWORK_ACCOUNTS_PER_HOUR,
       challengeSecret: env.CHALLENGE_HMAC_SECRET ?? DEV_CHALLENGE_HMAC_SECRET,
       challengeTtlSeconds: env.CHALLENGE_TTL_SECONDS,
-      smsPerNetworkPerDay: Math.floor(env.SMS_DAILY_BUDGET * env.SMS_BUDGET_MAX_SHARE_PER_NETWORK),
+      smsPerNetworkPerDay:
+        env.SMS_BUDGET_MAX_SHARE_PER_NETWORK >= 1
+          ? Number.POSITIVE_INFINITY
+          : Math.floor(env.SMS_DAILY_BUDGET * env.SMS_BUDGET_MAX_SHARE_PER_NETWORK),
     },
     rateLimit: {
       authPerIpPerMinute: env.AUTH_RATE_LIMIT_PER_IP_PER_MINUTE,

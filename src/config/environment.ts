@@ -505,7 +505,7 @@ export class Environment {
 
   @Variable({
     description:
-      'The share of SMS_DAILY_BUDGET one client network (IPv4 /24, IPv6 /48) may use per UTC day.',
+      'The share of SMS_DAILY_BUDGET one client network (IPv4 /24, IPv6 /48) may use per UTC day; 1 sets no share of its own (the budget alone answers).',
   })
   @Share()
   SMS_BUDGET_MAX_SHARE_PER_NETWORK = 0.1;

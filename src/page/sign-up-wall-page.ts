@@ -2,6 +2,7 @@ import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { serveProofOfWorkScripts } from './proof-of-work-scripts';
 
 /** The placeholder public/index.html carries wherever the page needs the one-time code's length. */
 const CODE_LENGTH_PLACEHOLDER = /__CODE_LENGTH__/g;
@@ -31,7 +32,7 @@ export function renderIndexHtml(template: string, codeLength: number): string {
 /**
  * Serves the sign-up wall page: `GET /` is index.html with the code length filled in, and every
  * other file of public/ (CSS, and the JS `npm run build:web` compiles into public/js) is served
- * as is by @fastify/static, source maps excepted.
+ * as is by @fastify/static, source maps excepted; and the proof-of-work solver's scripts.
  */
 export async function serveSignUpWallPage(
   app: NestFastifyApplication,
@@ -50,6 +51,7 @@ export async function serveSignUpWallPage(
     // maps are never sent, even one a development build left behind.
     allowedPath: (pathname) => pathname !== '/index.html' && !pathname.endsWith('.map'),
   });
+  await serveProofOfWorkScripts(app);
   app
     .getHttpAdapter()
     .getInstance()

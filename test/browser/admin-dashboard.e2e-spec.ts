@@ -69,7 +69,7 @@ describeWithChromium('Operator dashboard (Chromium, on a seeded database)', () =
   }
 
   it.each([DESKTOP, NARROW])(
-    'draws every chart with data at $width px, the totals of the API, and no gateway status yet',
+    'draws every chart with data at $width px, the totals of the API, and each gateway',
     async (viewport) => {
       const { context, page, trouble, dashboard } = await openDashboard(viewport);
       try {
@@ -89,8 +89,12 @@ describeWithChromium('Operator dashboard (Chromium, on a seeded database)', () =
             expect([chart, colour, pixels > 50]).toEqual([chart, colour, true]);
           }
         }
-        // GET /v1/admin/gateways does not exist yet: the panel says so and the rest works
-        await page.getByText('Gateway status unavailable.').waitFor({ state: 'visible' });
+        // the test app's one gateway, not used yet on this instance
+        await page.locator('#gateways-table tbody tr').first().waitFor();
+        expect(await dashboard.tableRows('gateways-table')).toEqual([
+          ['fake', 'closed (healthy)', '–', '–', '–'],
+        ]);
+        expect(await page.locator('#gateways-unavailable').isVisible()).toBe(false);
         expect(await dashboard.tableRows('blocks-table')).toEqual([
           ['988777…', expect.any(String), 'auto Conversion 2 % on 240 SMS in an hour'],
         ]);
@@ -145,8 +149,14 @@ describeWithChromium('Operator dashboard (Chromium, on a seeded database)', () =
       expect(new Date(block.expiresAt).getTime() - new Date(block.createdAt).getTime()).toBe(
         3_600_000,
       );
-      // The next send to +9779812345678 is refused with 403 PHONE_BLOCKED once the send path
-      // asks FraudService.blockFor (the lead adds that assertion with the wiring).
+      // The next send to that number, by anyone, is refused until the block ends.
+      const refused = await request(suite.t.url)
+        .post('/v1/phone-verifications')
+        .set('authorization', `Bearer ${member.accessToken}`)
+        .send({ phone: '9812345678' })
+        .expect(403);
+      expect(refused.body).toMatchObject({ code: 'PHONE_BLOCKED' });
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(3500);
 
       const allow = page.locator('#allowlist-form');
       await allow.getByLabel('Number or prefix').fill('984100');

@@ -31,7 +31,8 @@ describeWithChromium('Sign-up wall page: the happy path and the code step (Chrom
     it('registers, verifies a phone by the SMS code and shows the welcome message', async () => {
       const { page, wall } = browser;
       const shot = (name: string) => screenshot(page, `flow-${name}`);
-      await wall.open();
+      // The page's clock stands still, so the countdown reads the same however slow the machine.
+      await wall.openWithClockAt(suite.t.clock.now());
       await wall.waitForStep('account');
       expect(await wall.focusedId()).toBe('register-username');
       expect(await wall.unlabelledInputs()).toEqual([]);
@@ -65,7 +66,7 @@ describeWithChromium('Sign-up wall page: the happy path and the code step (Chrom
       expect(await input.getAttribute('maxlength')).toBe(String(suite.t.config.otp.length));
       expect(await input.getAttribute('pattern')).toBe(`[0-9०-९]{${suite.t.config.otp.length}}`);
       expect(await wall.resendButton.isDisabled()).toBe(true);
-      expect(await wall.resendButton.innerText()).toMatch(/^Send a new code in (1:00|0:5\d)$/);
+      expect(await wall.resendButton.innerText()).toBe('Send a new code in 1:00');
       expect(await wall.horizontalOverflow()).toBe(0);
       await shot('3-code');
 

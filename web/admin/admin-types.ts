@@ -66,7 +66,7 @@ export interface AllowlistEntry {
   createdAt: string;
 }
 
-/** `GET /v1/admin/gateways`, as the gateway routing will answer it. */
+/** `GET /v1/admin/gateways`: one gateway, as the answering instance's router sees it. */
 export interface GatewayStatus {
   gateway: string;
   circuit: 'closed' | 'open' | 'half-open';

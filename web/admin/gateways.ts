@@ -10,9 +10,9 @@ const CIRCUIT_LABELS: Record<GatewayStatus['circuit'], string> = {
 };
 
 /**
- * Each gateway's circuit, last outcome and balance, from `GET /v1/admin/gateways`. Until the
- * service has that route (it comes with the gateway routing), or whenever it fails, the table
- * gives way to "Gateway status unavailable": the rest of the dashboard does not depend on it.
+ * Each gateway's circuit, last outcome and balance, from `GET /v1/admin/gateways` (what the
+ * instance that answers knows). Whenever that call fails the table gives way to "Gateway status
+ * unavailable": the rest of the dashboard does not depend on it.
  */
 export class GatewaysPanel {
   private readonly table = byId('gateways-table', HTMLTableElement);
