@@ -32,7 +32,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   ): TUser {
     if (error || !user) throw new UnauthenticatedError();
     // the request's log line names who asked
-    noteUserId(context.switchToHttp().getRequest<FastifyRequest>().raw, (user as AuthenticatedUser).id);
+    noteUserId(
+      context.switchToHttp().getRequest<FastifyRequest>().raw,
+      (user as AuthenticatedUser).id,
+    );
     return user as TUser;
   }
 }

@@ -249,7 +249,8 @@ function toAppConfig(env: Environment): AppConfig {
       trustProxy: trustProxyOf(env.TRUST_PROXY),
       requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
       shutdownDrainSeconds:
-        env.SHUTDOWN_DRAIN_SECONDS ?? (env.NODE_ENV === 'production' ? PRODUCTION_DRAIN_SECONDS : 0),
+        env.SHUTDOWN_DRAIN_SECONDS ??
+        (env.NODE_ENV === 'production' ? PRODUCTION_DRAIN_SECONDS : 0),
       docsEnabled: env.DOCS_ENABLED,
       signUpPageEnabled: env.SIGNUP_PAGE_ENABLED,
     },

@@ -87,6 +87,8 @@ export function editDistance(a: string, b: string): number {
 
 /** The warning's text: each variable, and the name it probably meant. */
 export function describeLookAlikes(found: readonly LookAlikeVariable[]): string {
-  const names = found.map((v) => (v.suggestion ? `${v.name} (did you mean ${v.suggestion}?)` : v.name));
+  const names = found.map((v) =>
+    v.suggestion ? `${v.name} (did you mean ${v.suggestion}?)` : v.name,
+  );
   return `Unknown variables that look like this service's are ignored: ${names.join(', ')}`;
 }

@@ -1,10 +1,4 @@
-import {
-  Controller,
-  Get,
-  Res,
-  ServiceUnavailableException,
-  VERSION_NEUTRAL,
-} from '@nestjs/common';
+import { Controller, Get, Res, ServiceUnavailableException, VERSION_NEUTRAL } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
