@@ -77,8 +77,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     void reply.headers(helmetHeaders).header('x-request-id', request.id);
     request.clientIp = resolveClientIp(request.raw);
     noteClientIp(request.raw, request.clientIp);
-    // draining: a proxy keeps no idle connection to an instance that is about to close them
-    if (shutdown.draining) void reply.header('connection', 'close');
+    // stopping: a proxy keeps no idle connection to an instance about to close the idle ones
+    if (shutdown.stopping) void reply.header('connection', 'close');
     if (isNonJsonBody(request.headers)) {
       // before Fastify's parsers (Nest registers a form-urlencoded one, Fastify a text/plain one)
       void reply

@@ -414,7 +414,7 @@ export class Environment {
 
   @Variable({
     description:
-      'On SIGTERM, seconds during which `/health/ready` answers 503 `SHUTTING_DOWN` while every other route still serves (each answer closing its connection), so a load balancer takes the instance out before it stops accepting connections.',
+      'On SIGTERM, seconds during which `/health/ready` answers 503 `SHUTTING_DOWN` while every other route still serves, so a load balancer takes the instance out before it stops accepting connections.',
     defaultText: '`5` in production, `0` otherwise',
   })
   @IsOptional()

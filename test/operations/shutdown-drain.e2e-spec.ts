@@ -91,7 +91,7 @@ describe('SIGTERM drain (a server process)', () => {
     process.stdout.write(
       `[shutdown-drain] readiness ${ready.status} ${String(ready.body.code)} ${flippedMs} ms after SIGTERM; ` +
         `during the drain: send ${send.status}, /v1/users/me ${me.status}, /health/live ${live.status} ` +
-        `(connection: ${String(send.headers.get('connection'))}), readiness ${readyLater.status}; ` +
+        `readiness ${readyLater.status}; ` +
         `exit ${JSON.stringify(exit)} ${exitMs} ms after SIGTERM (drain ${DRAIN_SECONDS} s)\n` +
         steps.map((line) => `  ${JSON.stringify(line)}\n`).join(''),
     );
@@ -105,8 +105,6 @@ describe('SIGTERM drain (a server process)', () => {
     expect(me.status).toBe(200);
     expect(live.status).toBe(200);
     expect(readyLater.status).toBe(503);
-    // a proxy keeps no idle connection to a draining instance
-    expect(send.headers.get('connection')).toBe('close');
 
     expect(exit).toEqual({ code: 0, signal: null });
     expect(exitMs).toBeGreaterThanOrEqual(DRAIN_SECONDS * 1000);
