@@ -6,11 +6,8 @@ import { ShutdownState } from './shutdown-state';
 
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 
-/**
- * Between closing the listener and closing idle connections: long enough for a connection
- * accepted just before the listener closed to have its request read (a loop iteration or two).
- */
-const ACCEPTED_SETTLE_MS = 250;
+/** How long the stop waits for the open connections to be used once more (and closed) at most. */
+const CONNECTIONS_SETTLE_MS = 2000;
 
 /**
  * SIGTERM (or SIGINT) stops the process in two logged steps, then exits 0:
@@ -18,9 +15,9 @@ const ACCEPTED_SETTLE_MS = 250;
  *    serves, so a load balancer that reads readiness stops sending here;
  * 2. stop: the listener closes (a new connection is refused, which a proxy retries elsewhere,
  *    even a POST, since nothing was sent) and from then on each answer closes its connection
- *    (app.setup.ts); connections accepted just before get their request read and answered; then
- *    `app.close()`: the idle connections close, requests in flight finish, the pool and Redis
- *    close.
+ *    (app.setup.ts); the open connections get their next request answered and closed, for up to
+ *    CONNECTIONS_SETTLE_MS; then `app.close()`: the connections still idle close, requests in
+ *    flight finish, the pool and Redis close.
  * Keep-alive stays on during the drain: a proxy that does not read readiness (nginx) keeps
  * sending on the connections it holds, instead of opening new ones that could sit unaccepted in
  * the kernel's queue when the listener closes (reset, with the request unread).
@@ -53,13 +50,16 @@ export function stopGracefullyOnSignals(
       { signal },
       `${signal}: stopping; no new connections, finishing the requests in flight, then closing the pool`,
     );
-    // Node's http.Server#close closes idle connections at once, and to it a connection accepted a
-    // moment ago whose request is not read yet is idle: it would be reset with the request unread,
-    // which a proxy cannot tell from a request that failed mid-way, so it would not retry a POST.
-    // So the listener closes first, alone, and the idle connections only once those are read.
+    // A server cannot close an idle HTTP/1.1 connection without racing a request the client is
+    // sending on it (a reset, with the request unread, which a proxy cannot tell from one that
+    // failed mid-way: it would not retry a POST). Node's http.Server#close closes idle connections
+    // at once, and to it a connection accepted a moment ago whose request is not read yet is idle
+    // too. So the listener closes first, alone; the connections a proxy keeps are used once more
+    // and closed by the answer (Connection: close); only those left idle that long are closed.
     app.get(ShutdownState).beginStop();
-    Server.prototype.close.call(app.getHttpServer());
-    await sleep(ACCEPTED_SETTLE_MS);
+    const server = app.getHttpServer() as Server;
+    Server.prototype.close.call(server);
+    await untilNoConnections(server, CONNECTIONS_SETTLE_MS);
     await app.close();
     logger.info({ signal }, 'stopped');
   };
@@ -79,4 +79,16 @@ export function stopGracefullyOnSignals(
     );
   };
   for (const signal of SIGNALS) process.on(signal, onSignal);
+}
+
+/** Resolves once `server` has no open connection, or after `withinMs`. */
+async function untilNoConnections(server: Server, withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline) {
+    const open = await new Promise<number>((resolve) =>
+      server.getConnections((error, count) => resolve(error ? 0 : count)),
+    );
+    if (open === 0) return;
+    await sleep(25);
+  }
 }
