@@ -1,22 +1,13 @@
 const fs = require('node:fs');
 const path = require('node:path');
+const { swcOptions } = require('./tools/swc-options');
 
-// Jest runs TypeScript through SWC (no type-check here: `npm run typecheck` does that).
+// Jest runs TypeScript through SWC (no type-check here: `npm run typecheck` does that), with the
+// same settings as the start hook (tools/swc-options.js).
 // Nest 12 and several of its dependencies ship ESM only, which Jest on Node 20 cannot require;
 // SWC rewrites exactly those packages (every "type": "module" package installed) to CommonJS.
 // PGlite needs `node --experimental-vm-modules` for its own import().
-const swc = (syntax) => [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: syntax === 'typescript' ? { syntax, decorators: true } : { syntax },
-      transform:
-        syntax === 'typescript' ? { legacyDecorator: true, decoratorMetadata: true } : undefined,
-      target: 'es2022',
-    },
-    module: { type: 'commonjs' },
-  },
-];
+const swc = (syntax) => ['@swc/jest', swcOptions(syntax)];
 
 function esmPackages(root) {
   const found = new Set();

@@ -9,7 +9,7 @@ import { cpuBetween, snapshotCpu } from './cpu';
 import { PhoneNumbers, UserPool } from './fixtures';
 import { gitState, waitForQuiet } from './machine';
 import { LoadResult, runLoad, Workload } from './load';
-import { formatProfileSummary, summariseProfile } from './profile-summary';
+import { formatProfileSummary, summariseProfile } from './cpu-profile';
 import {
   AppMetrics,
   checkTargets,

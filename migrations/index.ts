@@ -5,6 +5,9 @@ import { CreatePhoneVerifications1795400000000 } from './1795400000000-CreatePho
 import { CreateSmsDeliveryLog1795400060000 } from './1795400060000-CreateSmsDeliveryLog';
 import { TakeSmsBudgetAtCommit1795500000000 } from './1795500000000-TakeSmsBudgetAtCommit';
 import { RecordGatewayOutcomes1796000000000 } from './1796000000000-RecordGatewayOutcomes';
+import { CreateConsoleTables1796300000000 } from './1796300000000-CreateConsoleTables';
+import { IndexStatistics1796300060000 } from './1796300060000-IndexStatistics';
+import { CreateFraudGuard1796400000000 } from './1796400000000-CreateFraudGuard';
 
 /**
  * Every migration, oldest first. The app and the TypeORM CLI both read this list, so a migration
@@ -17,4 +20,7 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CreateSmsDeliveryLog1795400060000,
   TakeSmsBudgetAtCommit1795500000000,
   RecordGatewayOutcomes1796000000000,
+  CreateConsoleTables1796300000000,
+  IndexStatistics1796300060000,
+  CreateFraudGuard1796400000000,
 ];

@@ -15,6 +15,9 @@ import { UsersModule } from './users/users.module';
 import { PhoneVerificationModule } from './phone-verification/phone-verification.module';
 import { MembersModule } from './members/members.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { FraudModule } from './fraud/fraud.module';
+import { AdminModule } from './admin/admin.module';
 
 @Module({
   imports: [
@@ -23,6 +26,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
     CommonModule,
     DatabaseModule,
     ScheduleModule.forRoot(),
+    MetricsModule,
     HealthModule,
     RateLimitModule,
     SmsModule,
@@ -30,6 +34,8 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
     AuthModule,
     PhoneVerificationModule,
     MembersModule,
+    FraudModule,
+    AdminModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

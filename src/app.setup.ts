@@ -105,8 +105,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     exposedHeaders: ['Retry-After', 'X-Request-Id'],
     maxAge: 600,
   });
-  // switched off, nothing is registered: the routes answer 404 NOT_FOUND like any unknown path
-  if (config.http.signUpPageEnabled) await serveSignUpWallPage(app, config.otp.length);
+  // switched off, the routes are not registered: 404 NOT_FOUND like any unknown path
+  await serveSignUpWallPage(app, config.otp.length, config.http.signUpPageEnabled);
   if (config.http.docsEnabled) setUpSwagger(app);
 }
 

@@ -53,7 +53,7 @@ describe('Per-IP throttling of register, login and refresh', () => {
       expect((await hitAuth(t.url, freshIp(), 'register')).status).toBe(201);
     });
 
-    it('leaves the other routes alone: health, logout and the authenticated API still answer', async () => {
+    it('leaves the other routes alone: health and the authenticated API still answer', async () => {
       const ip = freshIp();
       const account = await registerUser(t.url);
       await spend(t.url, ip, LIMIT);
@@ -65,10 +65,20 @@ describe('Per-IP throttling of register, login and refresh', () => {
         .set('x-forwarded-for', ip)
         .set('authorization', bearer)
         .expect(200);
-      await request(t.url)
+    });
+
+    it('counts logout with them, now that it needs no access token (a public write)', async () => {
+      const ip = freshIp();
+      const account = await registerUser(t.url);
+      await spend(t.url, ip, LIMIT);
+      const res = await request(t.url)
         .post('/v1/auth/logout')
         .set('x-forwarded-for', ip)
-        .set('authorization', bearer)
+        .send({ refreshToken: account.refreshToken });
+      expectTooManyRequests(res);
+      await request(t.url)
+        .post('/v1/auth/logout')
+        .set('x-forwarded-for', freshIp())
         .send({ refreshToken: account.refreshToken })
         .expect(204);
     });

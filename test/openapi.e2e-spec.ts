@@ -10,7 +10,7 @@ const API_MD_ERRORS: Record<string, Record<number, string[]>> = {
   'POST /v1/auth/register': { 400: ['VALIDATION_FAILED'], 409: ['USERNAME_TAKEN'] },
   'POST /v1/auth/login': { 401: ['INVALID_CREDENTIALS'], 429: ['TOO_MANY_LOGIN_ATTEMPTS'] },
   'POST /v1/auth/refresh': { 401: ['INVALID_REFRESH_TOKEN'] },
-  'POST /v1/auth/logout': { 401: ['INVALID_REFRESH_TOKEN'] },
+  'POST /v1/auth/logout': { 401: ['INVALID_REFRESH_TOKEN'], 429: ['TOO_MANY_REQUESTS'] },
   'GET /v1/users/me': {},
   'DELETE /v1/users/me/phone': {},
   'POST /v1/phone-verifications': {
@@ -30,6 +30,17 @@ const API_MD_ERRORS: Record<string, Record<number, string[]>> = {
   'GET /v1/phone-verifications/{id}': { 404: ['VERIFICATION_NOT_FOUND'] },
   'DELETE /v1/phone-verifications/{id}': { 404: ['VERIFICATION_NOT_FOUND'] },
   'GET /v1/members/welcome': { 403: ['PHONE_NOT_VERIFIED'] },
+  'GET /v1/admin/stats': { 400: ['VALIDATION_FAILED'], 403: ['FORBIDDEN'] },
+  'GET /v1/admin/blocks': { 403: ['FORBIDDEN'] },
+  'POST /v1/admin/blocks': { 400: ['VALIDATION_FAILED'], 403: ['FORBIDDEN'] },
+  'DELETE /v1/admin/blocks/{id}': { 403: ['FORBIDDEN'], 404: ['BLOCK_NOT_FOUND'] },
+  'GET /v1/admin/allowlist': { 403: ['FORBIDDEN'] },
+  'POST /v1/admin/allowlist': {
+    400: ['VALIDATION_FAILED'],
+    403: ['FORBIDDEN'],
+    409: ['ALREADY_ALLOWLISTED'],
+  },
+  'DELETE /v1/admin/allowlist/{id}': { 403: ['FORBIDDEN'], 404: ['ALLOWLIST_ENTRY_NOT_FOUND'] },
 };
 
 /** Routes anyone may call; every other /v1 route needs the Bearer token. */
@@ -37,6 +48,7 @@ const PUBLIC_ROUTES = new Set([
   'POST /v1/auth/register',
   'POST /v1/auth/login',
   'POST /v1/auth/refresh',
+  'POST /v1/auth/logout',
 ]);
 
 // The OpenAPI document is plain JSON; these are the parts the test reads.

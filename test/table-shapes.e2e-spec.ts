@@ -10,6 +10,9 @@ import { PhoneVerification } from '../src/phone-verification/phone-verification.
 import { SmsDailyUsage } from '../src/sms/delivery-log/sms-daily-usage.entity';
 import { SmsMessage } from '../src/sms/delivery-log/sms-message.entity';
 import { User } from '../src/users/user.entity';
+import { SendRefusalCount } from '../src/metrics/send-refusals/send-refusal-count.entity';
+import { PhoneBlock } from '../src/fraud/phone-block.entity';
+import { AllowlistEntry } from '../src/fraud/allowlist-entry.entity';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
 /**
@@ -42,6 +45,9 @@ describe('row shapes come from the entities and match the migrated tables (real 
     ['phone_verifications', PhoneVerification],
     ['sms_messages', SmsMessage],
     ['sms_daily_usage', SmsDailyUsage],
+    ['send_refusal_counts', SendRefusalCount],
+    ['phone_blocks', PhoneBlock],
+    ['phone_allowlist', AllowlistEntry],
   ] as const)('%s', async (name, entity) => {
     const table = tableOf<object>(entity);
     expect(table.name).toBe(name);

@@ -94,7 +94,8 @@ export class ApiClient {
     return this.authenticated<{ message: string }>('GET', '/v1/members/welcome');
   }
 
-  private async authenticated<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  /** A call with the access token, refreshed once on a 401 (for routes this class does not name). */
+  protected async authenticated<T>(method: Method, path: string, body?: unknown): Promise<T> {
     const token = this.session.tokens?.accessToken;
     if (!token) throw this.endSession();
     try {

@@ -1,12 +1,11 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ClientIp } from '../common/http/client-ip';
 import {
   ApiProblemResponse,
   ApiValidationFailedResponse,
 } from '../common/http/api-problem-response';
 import { AuthService } from './auth.service';
-import { AuthenticatedUser, CurrentUser } from '../common/auth/current-user.decorator';
 import { LoginDto } from './dto/login.dto';
 import { RefreshTokenDto } from './dto/refresh-token.dto';
 import { RegisterDto } from './dto/register.dto';
@@ -35,8 +34,8 @@ export class AuthController {
   @ApiValidationFailedResponse('username', 'username may contain only A-Z a-z 0-9 _ . -')
   @ApiProblemResponse(409, { USERNAME_TAKEN: 'The username exists in some letter case.' })
   @ApiProblemResponse(429, AUTH_RATE_LIMIT_PROBLEM, { retryAfterSeconds: 42 })
-  register(@Body() body: RegisterDto): Promise<RegisterResponse> {
-    return this.auth.register(body);
+  register(@Body() body: RegisterDto, @ClientIp() clientIp: string): Promise<RegisterResponse> {
+    return this.auth.register(body, clientIp);
   }
 
   @Public()
@@ -75,17 +74,21 @@ export class AuthController {
     return this.auth.refresh(body.refreshToken);
   }
 
+  @Public()
+  @AuthRateLimit()
   @Post('logout')
   @HttpCode(204)
-  @ApiBearerAuth()
-  @ApiOperation({ summary: "End the refresh token's session (every token rotated from its login)" })
+  @ApiOperation({
+    summary: "End the refresh token's session (every token rotated from its login)",
+    description:
+      'Needs no access token: a client whose access token has expired can still end its session. ' +
+      "Only that session ends; the account's other sessions stay.",
+  })
   @ApiResponse({ status: 204, description: 'The session is revoked.' })
   @ApiValidationFailedResponse('refreshToken', 'refreshToken must be a string')
-  @ApiProblemResponse(401, {
-    UNAUTHENTICATED: 'A valid access token is required.',
-    INVALID_REFRESH_TOKEN: `${INVALID_REFRESH_TOKEN_DETAIL} Or it belongs to another user.`,
-  })
-  logout(@CurrentUser() caller: AuthenticatedUser, @Body() body: RefreshTokenDto): Promise<void> {
-    return this.auth.logout(caller.id, body.refreshToken);
+  @ApiProblemResponse(401, { INVALID_REFRESH_TOKEN: INVALID_REFRESH_TOKEN_DETAIL })
+  @ApiProblemResponse(429, AUTH_RATE_LIMIT_PROBLEM, { retryAfterSeconds: 42 })
+  logout(@Body() body: RefreshTokenDto): Promise<void> {
+    return this.auth.logout(body.refreshToken);
   }
 }

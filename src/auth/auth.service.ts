@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { clientNetwork } from '../common/http/ip-keys';
 import { toUserResponse } from '../users/user.response';
 import { UsersService } from '../users/users.service';
 import { AccessTokens } from './access-tokens';
@@ -21,13 +22,14 @@ export class AuthService {
   ) {}
 
   /** @throws UsernameTakenError */
-  async register(input: RegisterDto): Promise<RegisterResponse> {
+  async register(input: RegisterDto, clientIp: string): Promise<RegisterResponse> {
     const user = await this.users.create({
       username: input.username,
       passwordHash: await this.passwords.hash(input.password),
       email: input.email,
       firstName: input.firstName,
       lastName: input.lastName,
+      registrationNetwork: clientNetwork(clientIp),
     });
     const refreshToken = await this.refreshTokens.issue(user.id);
     return { user: toUserResponse(user), ...(await this.tokenPair(user.id, refreshToken)) };
@@ -54,9 +56,9 @@ export class AuthService {
     return this.tokenPair(rotated.userId, rotated.refreshToken);
   }
 
-  /** @throws InvalidRefreshTokenError */
-  logout(userId: string, refreshToken: string): Promise<void> {
-    return this.refreshTokens.revokeSession(userId, refreshToken);
+  /** Ends the refresh token's session; the token alone is the authority. @throws InvalidRefreshTokenError */
+  logout(refreshToken: string): Promise<void> {
+    return this.refreshTokens.revokeSession(refreshToken);
   }
 
   private async tokenPair(userId: string, refreshToken: string): Promise<TokenPairResponse> {

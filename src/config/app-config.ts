@@ -3,6 +3,7 @@ import {
   ConfigProblem,
   describeValue,
   Environment,
+  FraudChallengeMode,
   LogLevel,
   NodeEnv,
   parseEnvironment,
@@ -14,6 +15,7 @@ import {
 /** Secrets that only a development or test process may fall back to. */
 export const DEV_JWT_SECRET = 'dev-only-jwt-secret-do-not-use-in-production!';
 export const DEV_OTP_HMAC_SECRET = 'dev-only-otp-hmac-secret-do-not-use-in-production!';
+export const DEV_CHALLENGE_HMAC_SECRET = 'dev-only-challenge-secret-do-not-use-in-production!';
 
 /** SHUTDOWN_DRAIN_SECONDS when unset in production: a few probe periods of a load balancer. */
 export const PRODUCTION_DRAIN_SECONDS = 5;
@@ -104,6 +106,25 @@ export abstract class AppConfig {
   };
   abstract readonly redisUrl: string | undefined;
   abstract readonly logLevel: LogLevel;
+  abstract readonly admin: {
+    /** Lower-cased: a username is compared case-insensitively. */
+    readonly usernames: readonly string[];
+  };
+  abstract readonly metrics: {
+    /** Unset: /metrics is open, except in production (404). */
+    readonly token?: string;
+  };
+  abstract readonly fraud: {
+    readonly prefixMinSends: number;
+    readonly minConversion: number;
+    readonly blockSeconds: number;
+    readonly challenge: FraudChallengeMode;
+    readonly networkAccountsPerHour: number;
+    readonly challengeSecret: string;
+    readonly challengeTtlSeconds: number;
+    /** SMS one client network may send per UTC day: its share of the daily budget. */
+    readonly smsPerNetworkPerDay: number;
+  };
   abstract readonly rateLimit: {
     /** register + login + refresh requests per client IP (IPv6: per /64) per minute. */
     readonly authPerIpPerMinute: number;
@@ -156,7 +177,7 @@ function requiredSecrets(env: Environment, invalid: ReadonlySet<string>): Config
         ? `with a real SMS gateway (SMS_GATEWAY=${env.SMS_GATEWAY})`
         : undefined;
   if (!needed) return [];
-  return (['JWT_SECRET', 'OTP_HMAC_SECRET'] as const)
+  return (['JWT_SECRET', 'OTP_HMAC_SECRET', 'CHALLENGE_HMAC_SECRET'] as const)
     .filter((name) => !env[name] && !invalid.has(name))
     .map((name) => ({ variable: name, problem: `is required ${needed}` }));
 }
@@ -309,6 +330,20 @@ function toAppConfig(env: Environment): AppConfig {
     },
     redisUrl: env.REDIS_URL,
     logLevel: env.LOG_LEVEL,
+    admin: {
+      usernames: splitList(env.ADMIN_USERNAMES).map((name) => name.toLowerCase()),
+    },
+    metrics: { token: env.METRICS_TOKEN },
+    fraud: {
+      prefixMinSends: env.FRAUD_PREFIX_MIN_SENDS,
+      minConversion: env.FRAUD_MIN_CONVERSION,
+      blockSeconds: env.FRAUD_BLOCK_SECONDS,
+      challenge: env.FRAUD_CHALLENGE,
+      networkAccountsPerHour: env.FRAUD_NETWORK_ACCOUNTS_PER_HOUR,
+      challengeSecret: env.CHALLENGE_HMAC_SECRET ?? DEV_CHALLENGE_HMAC_SECRET,
+      challengeTtlSeconds: env.CHALLENGE_TTL_SECONDS,
+      smsPerNetworkPerDay: Math.floor(env.SMS_DAILY_BUDGET * env.SMS_BUDGET_MAX_SHARE_PER_NETWORK),
+    },
     rateLimit: {
       authPerIpPerMinute: env.AUTH_RATE_LIMIT_PER_IP_PER_MINUTE,
       redisKeyPrefix: env.REDIS_KEY_PREFIX,

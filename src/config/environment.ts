@@ -3,6 +3,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -86,6 +87,25 @@ const WholeNumber = (min: number, max: number): PropertyDecorator => {
 
 const Flag = (): PropertyDecorator =>
   applyAll([Transform(toBoolean), IsBoolean({ message: 'must be true or false' })]);
+
+/** A share from 0 to 1 written in decimal (`0.2`, `.1`, `1`). */
+const toDecimal = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(value.trim())
+    ? Number(value.trim())
+    : value;
+
+const Share = (): PropertyDecorator => {
+  const message = 'must be a decimal from 0 to 1, e.g. 0.2';
+  return applyAll([
+    Transform(toDecimal),
+    IsNumber({ allowNaN: false, allowInfinity: false }, { message }),
+    Min(0, { message }),
+    Max(1, { message }),
+  ]);
+};
+
+export const FRAUD_CHALLENGE_MODES = ['never', 'risky', 'always'] as const;
+export type FraudChallengeMode = (typeof FRAUD_CHALLENGE_MODES)[number];
 
 const Secret = (): PropertyDecorator =>
   applyAll([
@@ -430,7 +450,7 @@ export class Environment {
 
   @Variable({
     description:
-      'Serve the sign-up page at `/` and its scripts and styles; `false` answers 404 there, for deployments that expose only the API.',
+      'Serve the sign-up page at `/` (and its entry files `/css/page.css`, `/js/main.js`); `false` answers 404 there, for deployments that expose only the API. The operator dashboard (`/admin`) is not affected.',
   })
   @Flag()
   SIGNUP_PAGE_ENABLED = true;
@@ -474,6 +494,80 @@ export class Environment {
   })
   @WholeNumber(1, 3650)
   RETENTION_DAYS = 30;
+
+  @Variable({
+    description:
+      'Fraud guard: SMS to one number prefix (its 10 digits less the last four) in a rolling hour from which a low conversion blocks the prefix.',
+  })
+  @WholeNumber(1, 1_000_000)
+  FRAUD_PREFIX_MIN_SENDS = 20;
+
+  @Variable({
+    description:
+      'Fraud guard: the conversion (approved verifications ÷ SMS sent, same window) below which a busy prefix is blocked and a send is risky.',
+  })
+  @Share()
+  FRAUD_MIN_CONVERSION = 0.2;
+
+  @Variable({
+    description:
+      'Fraud guard: how long an automatic prefix block lasts, in seconds; it doubles for each repeat within 24 h (at most 24 h).',
+  })
+  @WholeNumber(60, 86_400)
+  FRAUD_BLOCK_SECONDS = 3600;
+
+  @Variable({
+    description:
+      'When a send needs a proof-of-work challenge: `never`, `risky` (only when the guard sees risk) or `always`.',
+  })
+  @IsIn(FRAUD_CHALLENGE_MODES, { message: `must be one of ${FRAUD_CHALLENGE_MODES.join(', ')}` })
+  FRAUD_CHALLENGE: FraudChallengeMode = 'risky';
+
+  @Variable({
+    description:
+      'Accounts registered from one client network (IPv4 /24, IPv6 /48) in an hour above which its sends need a challenge.',
+  })
+  @WholeNumber(1, 1_000_000)
+  FRAUD_NETWORK_ACCOUNTS_PER_HOUR = 10;
+
+  @Variable({
+    description:
+      'Signs proof-of-work challenges; at least 32 characters. Required in production; unset elsewhere, a published development value is used.',
+    secret: true,
+  })
+  @Secret()
+  CHALLENGE_HMAC_SECRET?: string = undefined;
+
+  @Variable({ description: 'How long a proof-of-work challenge may be used, in seconds.' })
+  @WholeNumber(30, 3600)
+  CHALLENGE_TTL_SECONDS = 300;
+
+  @Variable({
+    description:
+      'The share of SMS_DAILY_BUDGET one client network (IPv4 /24, IPv6 /48) may use per UTC day.',
+  })
+  @Share()
+  SMS_BUDGET_MAX_SHARE_PER_NETWORK = 0.1;
+
+  @Variable({
+    description:
+      'Comma-separated usernames of the operators who may use `/v1/admin/*` and the `/admin` dashboard (any letter case). Unset: nobody.',
+  })
+  @IsOptional()
+  @Matches(/^\s*[A-Za-z0-9_.-]{3,30}\s*(,\s*[A-Za-z0-9_.-]{3,30}\s*)*$/, {
+    message: 'must be a comma-separated list of usernames (3–30 of A-Z a-z 0-9 _ . -)',
+  })
+  ADMIN_USERNAMES?: string = undefined;
+
+  @Variable({
+    description:
+      'Bearer token `GET /metrics` requires (`Authorization: Bearer <token>`); at least 16 characters. Unset: `/metrics` is open, except in production, where it answers 404.',
+    secret: true,
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  METRICS_TOKEN?: string = undefined;
 }
 
 /** A variable and what is wrong with it. Values of secrets are never echoed. */

@@ -40,6 +40,10 @@ export function dataSourceOptions(settings: DatabaseSettings): AppDataSourceOpti
     type: 'postgres' as const,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
+    // One transaction per migration, as runPendingMigrations runs them at boot, so the CLI
+    // (`npm run typeorm -- migration:run`) can run one that must not be in a transaction
+    // (CREATE INDEX CONCURRENTLY: migration IndexStatistics).
+    migrationsTransactionMode: 'each' as const,
     synchronize: false,
     uuidExtension: 'pgcrypto' as const,
     installExtensions: false,

@@ -61,22 +61,37 @@ export class PhoneVerificationController {
     },
     INVALID_PHONE: INVALID_PHONE_EXAMPLE,
   })
+  @ApiProblemResponse(403, {
+    PHONE_BLOCKED: {
+      detail:
+        'The number or its prefix is blocked (by an operator, or by the fraud guard after SMS pumping); Retry-After says until when.',
+      extensions: { retryAfterSeconds: 3600 },
+    },
+  })
   @ApiProblemResponse(409, {
     PHONE_ALREADY_VERIFIED: 'This number is already verified on your account.',
     PHONE_IN_USE,
+  })
+  @ApiProblemResponse(428, {
+    CHALLENGE_REQUIRED: {
+      detail:
+        'This send needs a solved proof-of-work challenge: fetch one from `challengeUrl`, solve it, send it as `challenge`. No SMS was sent.',
+      extensions: { challengeUrl: '/v1/challenges' },
+    },
   })
   @ApiProblemResponse(
     429,
     {
       RESEND_COOLDOWN: 'Wait 42 seconds before asking for another code (also sent as Retry-After).',
       SEND_LIMIT_REACHED:
-        'Too many codes for this number (per hour), account (per day) or network (per hour).',
+        'Too many codes: for this number from your account (per hour), to this number from anyone (per day), for your account (per day), from your address (per hour), or from your network (its share of the day’s budget).',
     },
     { retryAfterSeconds: 42 },
   )
   @ApiProblemResponse(502, { SMS_GATEWAY_ERROR: 'The SMS provider refused the message.' })
   @ApiProblemResponse(503, {
-    SMS_GATEWAY_UNAVAILABLE: 'The SMS provider cannot be reached; try again shortly.',
+    SMS_GATEWAY_UNAVAILABLE:
+      'No SMS could be handed over: the provider was not reached (nothing counts), or its answer was lost (the SMS may arrive and counts; Retry-After: the cooldown).',
     SMS_BUDGET_EXHAUSTED: {
       detail: 'The service has sent all the SMS it may send today (Retry-After: next UTC day).',
       extensions: { retryAfterSeconds: 36000 },
@@ -94,6 +109,7 @@ export class PhoneVerificationController {
       clientIp,
       locale: body.locale,
       acceptLanguage,
+      challenge: body.challenge,
     });
   }
 

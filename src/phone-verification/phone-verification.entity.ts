@@ -21,6 +21,8 @@ export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
 })
 @Index('phone_verifications_user_phone_idx', ['userId', 'phone', 'createdAt'])
 @Index('phone_verifications_created_at_idx', ['createdAt'])
+// (approved_at) INCLUDE (phone) WHERE approved_at IS NOT NULL (migration IndexStatistics)
+@Index('phone_verifications_approved_at_idx', { synchronize: false })
 @Check(
   'phone_verifications_status_check',
   `"status" IN ('pending', 'approved', 'canceled', 'expired', 'failed')`,

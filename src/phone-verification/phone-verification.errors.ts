@@ -26,13 +26,14 @@ export class ResendCooldownError extends DomainError {
   }
 }
 
-export type SendLimit = 'phone' | 'phone-day' | 'user' | 'ip';
+export type SendLimit = 'phone' | 'phone-day' | 'user' | 'ip' | 'network';
 
 const SEND_LIMIT_DETAIL: Record<SendLimit, string> = {
   phone: 'You have asked for too many codes for this number in the last hour.',
   'phone-day': 'This number has been sent as many codes as it may receive today.',
   user: 'Your account has asked for too many codes today.',
-  ip: 'Too many codes have been asked for from your network in the last hour.',
+  ip: 'Too many codes have been asked for from your address in the last hour.',
+  network: "Your network has used its share of today's SMS.",
 };
 
 export class SendLimitReachedError extends DomainError {

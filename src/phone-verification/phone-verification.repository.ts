@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import {
+  BUCKET_INTERVAL,
+  BUCKET_ORIGIN_SQL,
+  StatisticsWindow,
+} from '../common/statistics/statistics-window';
 import { AdvisoryLock, Database, Queryable, Transaction } from '../database/database';
-import { tableOf } from '../database/table';
+import { asDate, tableOf } from '../database/table';
 import { PhoneVerification } from './phone-verification.entity';
 
 // Advisory-lock namespaces (first key of pg_advisory_xact_lock(int, int)), so a user id and a
@@ -193,6 +198,24 @@ export class PhoneVerificationRepository {
       [id, userId, at],
     );
     return rows.length > 0;
+  }
+
+  /**
+   * Verifications approved in [from, to), per bucket and mobile range (the first three digits of
+   * the national number), through the partial index on approved_at.
+   */
+  async approvalsPerBucket(
+    window: StatisticsWindow,
+  ): Promise<Array<{ start: Date; range: string; approved: number }>> {
+    const { rows } = await this.db.query<{ start: Date; range: string; approved: number }>(
+      `SELECT date_bin($3::interval, approved_at, ${BUCKET_ORIGIN_SQL}) AS "start",
+              substr(phone, 5, 3) AS "range", count(*)::int AS approved
+         FROM ${T}
+        WHERE approved_at >= $1 AND approved_at < $2
+        GROUP BY 1, 2`,
+      [window.from, window.to, BUCKET_INTERVAL[window.bucket]],
+    );
+    return rows.map((row) => ({ ...row, start: asDate(row.start) }));
   }
 
   async deleteOlderThan(before: Date): Promise<number> {

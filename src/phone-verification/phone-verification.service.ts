@@ -13,6 +13,10 @@ import { chooseSmsLocale } from '../sms/message/sms-locale';
 import { OtpSms, OtpSmsText } from '../sms/otp-sms';
 import { SmsRouter } from '../sms/routing/sms-router';
 import { SmsGatewayError, SmsGatewayUnavailableError } from '../sms/sms.errors';
+import { ChallengeRequiredError, PhoneBlockedError } from '../fraud/fraud.errors';
+import { FraudGuard } from '../fraud/fraud-guard';
+import type { CheckOutcome as CheckMetric, SendRefusalReason } from '../metrics/metrics-registry';
+import { MetricsService } from '../metrics/metrics.service';
 import { UsersService } from '../users/users.service';
 import { PhoneInUseError } from '../users/users.errors';
 import { generateOtp, hashOtp, normaliseOtpInput, otpMatchesEitherSecret } from './otp/otp-code';
@@ -24,6 +28,7 @@ import {
   InvalidPhoneError,
   PhoneAlreadyVerifiedError,
   ResendCooldownError,
+  SendLimit,
   SendLimitReachedError,
   TooManyAttemptsError,
   VerificationExpiredError,
@@ -51,6 +56,8 @@ export interface StartVerification {
   /** The body's `locale`, when given. */
   locale?: SmsLocale;
   acceptLanguage?: string;
+  /** The body's `challenge` (a solved proof of work), when given. */
+  challenge?: unknown;
 }
 
 /** One send being reserved: who asks, for which number, with which SMS. */
@@ -59,7 +66,15 @@ interface SendRequest {
   phone: ParsedPhone;
   clientIp: string;
   sms: OtpSmsText;
+  challenge?: unknown;
+  /** The number or its prefix is on the fraud guard's allowlist. */
+  allowlisted: boolean;
   now: Date;
+}
+
+/** A send answered without an SMS: the answer, once what led to it was committed. */
+interface SendAnswer {
+  answer: Error;
 }
 
 /** What a send reserved before calling the gateway, so it can be confirmed or undone. */
@@ -101,6 +116,8 @@ export class PhoneVerificationService {
     private readonly router: SmsRouter,
     private readonly otpSms: OtpSms,
     private readonly users: UsersService,
+    private readonly guard: FraudGuard,
+    private readonly metrics: MetricsService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {
@@ -112,6 +129,7 @@ export class PhoneVerificationService {
       perPhonePerDay: otp.maxSmsPerPhonePerDay,
       perUser: { max: otp.maxSendsPerUserPerDay, windowSeconds: DAY },
       perIp: { max: otp.maxSendsPerIpPerHour, windowSeconds: HOUR },
+      perNetworkPerDay: config.fraud.smsPerNetworkPerDay,
     };
     this.allowedOperators = otp.allowedOperators.filter(isMobileOperator);
   }
@@ -125,11 +143,15 @@ export class PhoneVerificationService {
       input.acceptLanguage,
       this.config.sms.defaultLocale,
     );
+    const screened = await this.guard.screen(phone.e164, now);
+    if (screened.block) throw this.refused('blocked', blockedUntil(screened.block.until, now));
     const request: SendRequest = {
       userId: input.userId,
       phone,
       clientIp: input.clientIp,
       sms: this.otpSms.compose(locale, code),
+      challenge: input.challenge,
+      allowlisted: screened.allowlisted,
       now,
     };
     const reservation = await this.db
@@ -139,14 +161,17 @@ export class PhoneVerificationService {
       )
       .catch((error: unknown) => {
         // The day's budget is taken as the reservation commits; a refused commit rolled it all back.
-        throw this.deliveryLog.budgetRefusal(error, now) ?? asAccountGone(error);
+        const budget = this.deliveryLog.budgetRefusal(error, now);
+        throw budget ? this.refused('budget', budget) : asAccountGone(error);
       });
-    // answered without an SMS, once that answer was counted (committed) against the caller
+    // answered without an SMS, once what led to the answer was committed (an answer counted
+    // against the caller, a prefix blocked, a challenge spent)
     if ('answer' in reservation) throw reservation.answer;
     const delivery = await this.router.deliver({
       smsId: reservation.smsId,
       to: phone.e164,
       text: request.sms.text,
+      operator: phone.operator,
     });
     switch (delivery.outcome.kind) {
       case 'sent':
@@ -178,6 +203,7 @@ export class PhoneVerificationService {
     const outcome = await this.db.withConnection((connection) =>
       this.judge(connection, userId, phone, code, now),
     );
+    this.metrics.check(CHECK_METRIC[outcome.kind]);
     switch (outcome.kind) {
       case 'approved':
         return this.view(outcome.verification);
@@ -212,8 +238,9 @@ export class PhoneVerificationService {
    */
   private async reserveSend(
     transaction: Transaction,
-    { userId, phone: parsed, clientIp, sms, now }: SendRequest,
-  ): Promise<SendReservation | { answer: PhoneAlreadyVerifiedError | PhoneInUseError }> {
+    request: SendRequest,
+  ): Promise<SendReservation | SendAnswer> {
+    const { userId, phone: parsed, clientIp, sms, now } = request;
     const phone = parsed.e164;
     const keys = { phone, userId, clientIp };
     const usage = await this.deliveryLog.usage(transaction, {
@@ -238,6 +265,22 @@ export class PhoneVerificationService {
     }
     const forNumber = decideNumberLimits(usage, this.limits, now);
     if (!forNumber.allowed) throw await this.refusal(transaction, forNumber, keys, now);
+
+    const guard = await this.guard.assess(transaction, {
+      phone,
+      operator: parsed.operator,
+      clientIp,
+      challenge: request.challenge,
+      prefixLastHour: usage.prefixLastHour,
+      allowlisted: request.allowlisted,
+      now,
+    });
+    if (guard.kind === 'block') {
+      return { answer: this.refused('blocked', blockedUntil(guard.block.until, now)) };
+    }
+    if (guard.kind === 'challenge') {
+      return { answer: this.refused('challenge', new ChallengeRequiredError()) };
+    }
 
     const { verificationId, created } = await this.openVerification(
       transaction,
@@ -287,10 +330,16 @@ export class PhoneVerificationService {
     keys: { phone: string; userId: string; clientIp: string },
     now: Date,
   ): Promise<Error> {
-    if (decision.reason === 'cooldown') return new ResendCooldownError(decision.retryAfterSeconds);
+    if (decision.reason === 'cooldown') {
+      return this.refused('cooldown', new ResendCooldownError(decision.retryAfterSeconds));
+    }
     this.logger.warn({ limit: decision.limit, phone: maskPhone(keys.phone) }, 'send limit reached');
+    const reason = REFUSAL_REASON[decision.limit];
     if (decision.reason === 'daily') {
-      return new SendLimitReachedError(decision.limit, secondsUntilNextUtcDay(now));
+      return this.refused(
+        reason,
+        new SendLimitReachedError(decision.limit, secondsUntilNextUtcDay(now)),
+      );
     }
     const { windowSeconds } = {
       toPhoneByUser: this.limits.perPhone,
@@ -308,7 +357,13 @@ export class PhoneVerificationService {
     const retryAfter = leavesAt
       ? secondsUntil(leavesAt.getTime() + windowSeconds * 1000, now)
       : windowSeconds;
-    return new SendLimitReachedError(decision.limit, retryAfter);
+    return this.refused(reason, new SendLimitReachedError(decision.limit, retryAfter));
+  }
+
+  /** A send refused before any SMS, counted in the metrics and the statistics by its reason. */
+  private refused<E extends Error>(reason: SendRefusalReason, error: E): E {
+    this.metrics.sendRefused(reason);
+    return error;
   }
 
   /**
@@ -384,6 +439,8 @@ export class PhoneVerificationService {
       if (!(await this.verifications.approve(transaction, id, judgedHash, now))) return false;
       // the unique index on users.phone_number decides a race between two accounts: PhoneInUseError rolls back
       await this.users.attachVerifiedPhone(transaction, userId, phone, now);
+      // the SMS that carried this code converted (the fraud guard and the statistics count it)
+      await this.deliveryLog.recordConversion(transaction, id, now);
       return true;
     });
   }
@@ -476,4 +533,26 @@ function asAccountGone(error: unknown): unknown {
   return foreignKeyViolationConstraint(error) === 'phone_verifications_user_id_fkey'
     ? new UnauthenticatedError('This account no longer exists.')
     : error;
+}
+
+/** How each verdict of a check counts in the metrics. */
+const CHECK_METRIC: Record<CheckOutcome['kind'], CheckMetric> = {
+  approved: 'approved',
+  'wrong-code': 'wrong_code',
+  expired: 'expired',
+  'too-many-attempts': 'too_many_attempts',
+  'not-found': 'not_found',
+};
+
+/** How each send limit counts in the metrics and the statistics. */
+const REFUSAL_REASON: Record<SendLimit, SendRefusalReason> = {
+  phone: 'phone',
+  'phone-day': 'phone',
+  user: 'user',
+  ip: 'ip',
+  network: 'ip',
+};
+
+function blockedUntil(until: Date, now: Date): PhoneBlockedError {
+  return new PhoneBlockedError(secondsUntil(until.getTime(), now));
 }

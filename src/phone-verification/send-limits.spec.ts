@@ -14,6 +14,7 @@ const limits: SendLimits = {
   pendingSettlesWithinSeconds: 15,
   perPhone: { max: 5, windowSeconds: HOUR },
   perPhonePerDay: 15,
+  perNetworkPerDay: 100,
   perUser: { max: 10, windowSeconds: DAY },
   perIp: { max: 20, windowSeconds: HOUR },
 };
@@ -21,6 +22,8 @@ const now = new Date('2026-11-22T10:00:00.000Z');
 const usage = (overrides: Partial<SmsUsage> = {}): SmsUsage => ({
   toPhoneByUserSince: 0,
   toPhoneToday: 0,
+  fromNetworkToday: 0,
+  prefixLastHour: { sent: 0, converted: 0 },
   byUserSince: 0,
   fromIpSince: 0,
   lastSentByUserToPhone: null,
@@ -149,6 +152,15 @@ describe('decideCallerLimits', () => {
         limits,
       ),
     ).toEqual({ allowed: true });
+  });
+
+  it("refuses a network past its share of the day's budget", () => {
+    expect(decideCallerLimits(usage({ fromNetworkToday: 100 }), limits)).toEqual({
+      allowed: false,
+      reason: 'daily',
+      limit: 'network',
+    });
+    expect(decideCallerLimits(usage({ fromNetworkToday: 99 }), limits)).toEqual({ allowed: true });
   });
 
   it('reports the user limit first when both are reached', () => {

@@ -12,6 +12,8 @@ export interface SendLimits {
   perPhonePerDay: number;
   perUser: { max: number; windowSeconds: number };
   perIp: { max: number; windowSeconds: number };
+  /** SMS one client network (IPv4 /24, IPv6 /48) may send per UTC day: its budget share. */
+  perNetworkPerDay: number;
 }
 
 export const HOUR = 3600;
@@ -38,17 +40,21 @@ function overLimit(
 
 /**
  * The caller's own limits, decided before anything about the number is looked at (so nobody
- * learns whether a number is registered faster than they could send SMS): per user, then per
- * client IP. `over` tells how many counted sends must leave the window before one more is
- * allowed (1 when exactly at the limit).
+ * learns whether a number is registered faster than they could send SMS): per user, per client
+ * IP, then the client network's share of the day's budget (so no network can take it all).
+ * `over` tells how many counted sends must leave the window before one more is allowed (1 when
+ * exactly at the limit).
  */
 export function decideCallerLimits(usage: SmsUsage, limits: SendLimits): SendDecision {
-  return (
-    overLimit([
-      ['user', 'byUser', usage.byUserSince, limits.perUser.max],
-      ['ip', 'fromIp', usage.fromIpSince, limits.perIp.max],
-    ]) ?? { allowed: true }
-  );
+  const rolling = overLimit([
+    ['user', 'byUser', usage.byUserSince, limits.perUser.max],
+    ['ip', 'fromIp', usage.fromIpSince, limits.perIp.max],
+  ]);
+  if (rolling) return rolling;
+  if (usage.fromNetworkToday >= limits.perNetworkPerDay) {
+    return { allowed: false, reason: 'daily', limit: 'network' };
+  }
+  return { allowed: true };
 }
 
 /**

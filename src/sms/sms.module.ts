@@ -2,6 +2,7 @@ import { HttpModule, HttpService } from '@nestjs/axios';
 import { Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { DeliveryLogModule } from './delivery-log/delivery-log.module';
 import { SmsDeliveryLog } from './delivery-log/sms-delivery-log';
 import { AakashGateway } from './gateways/aakash/aakash.gateway';
@@ -52,6 +53,7 @@ function createRouter(
   gateways: SmsGateways,
   deliveryLog: SmsDeliveryLog,
   config: AppConfig,
+  metrics: MetricsService,
   clock: Clock,
 ): SmsRouter {
   const { testNumbers, problems } = TestNumbers.parse(config.sms.testNumbers, config.otp.length);
@@ -66,6 +68,7 @@ function createRouter(
       lowCredits: config.sms.creditWarnThreshold,
       warnOnTestNumbers: config.nodeEnv === 'production',
     },
+    metrics,
     clock,
   );
 }
@@ -97,7 +100,7 @@ class GatewayConnections implements OnApplicationShutdown {
     { provide: SmsGateways, inject: [AppConfig, GatewayHttp, Clock], useFactory: createGateways },
     {
       provide: SmsRouter,
-      inject: [SmsGateways, SmsDeliveryLog, AppConfig, Clock],
+      inject: [SmsGateways, SmsDeliveryLog, AppConfig, MetricsService, Clock],
       useFactory: createRouter,
     },
     OtpSms,

@@ -22,6 +22,9 @@ export const PHONE_NUMBER_UNIQUE_INDEX = 'users_phone_number_key';
  * diff that the migration owns it.
  */
 @Entity({ name: 'users' })
+@Index('users_registration_network_idx', ['registrationNetwork', 'createdAt'], {
+  where: '"registration_network" IS NOT NULL',
+})
 @Index(USERNAME_UNIQUE_INDEX, { synchronize: false })
 @Check(
   'users_phone_verified_consistent',
@@ -61,6 +64,10 @@ export class User {
 
   @Column({ name: 'phone_verified_at', type: 'timestamptz', nullable: true })
   phoneVerifiedAt!: Date | null;
+
+  /** The client network (IPv4 /24, IPv6 /48) the account was registered from (fraud guard). */
+  @Column({ name: 'registration_network', type: 'varchar', length: 45, nullable: true })
+  registrationNetwork!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

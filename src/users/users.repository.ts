@@ -8,10 +8,17 @@ const users = tableOf(User);
 /** What registration stores; the database fills in the id and the timestamps. */
 export type NewUserRow = Pick<
   User,
-  'username' | 'passwordHash' | 'email' | 'firstName' | 'lastName'
+  'username' | 'passwordHash' | 'email' | 'firstName' | 'lastName' | 'registrationNetwork'
 >;
 
-const NEW_USER_COLUMNS = ['username', 'passwordHash', 'email', 'firstName', 'lastName'] as const;
+const NEW_USER_COLUMNS = [
+  'username',
+  'passwordHash',
+  'email',
+  'firstName',
+  'lastName',
+  'registrationNetwork',
+] as const;
 
 /** The SQL of the `users` table. Uniqueness is the indexes' job: callers map their violations. */
 @Injectable()
@@ -21,7 +28,7 @@ export class UsersRepository {
   async insert(user: NewUserRow): Promise<User> {
     const { rows } = await this.db.query(
       `INSERT INTO ${users.name} (${users.columns(NEW_USER_COLUMNS)})
-       VALUES ($1, $2, $3, $4, $5) RETURNING ${users.select}`,
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${users.select}`,
       NEW_USER_COLUMNS.map((property) => user[property]),
     );
     return users.fromRow(rows[0]);
@@ -42,6 +49,15 @@ export class UsersRepository {
       [username],
     );
     return rows.length > 0 ? users.fromRow(rows[0]) : null;
+  }
+
+  async countRegisteredFromNetwork(on: Queryable, network: string, since: Date): Promise<number> {
+    const { rows } = await on.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM ${users.name}
+        WHERE registration_network = $1 AND created_at > $2`,
+      [network, since],
+    );
+    return rows[0].count;
   }
 
   async findVerifiedOwnerId(on: Queryable, phone: string): Promise<string | null> {

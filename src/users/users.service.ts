@@ -12,6 +12,8 @@ export interface NewUser {
   email?: string | null;
   firstName?: string | null;
   lastName?: string | null;
+  /** The client network (IPv4 /24, IPv6 /48) it registered from, for the fraud guard. */
+  registrationNetwork?: string | null;
 }
 
 /** The only writer of `users`. Uniqueness is left to the database's indexes, never read-then-write. */
@@ -28,6 +30,7 @@ export class UsersService {
         email: input.email ?? null,
         firstName: input.firstName ?? null,
         lastName: input.lastName ?? null,
+        registrationNetwork: input.registrationNetwork ?? null,
       });
     } catch (error) {
       if (uniqueViolationConstraint(error) === USERNAME_UNIQUE_INDEX) {
@@ -39,6 +42,11 @@ export class UsersService {
 
   findById(id: string): Promise<User | null> {
     return this.users.findById(id);
+  }
+
+  /** Accounts registered from a client network since `since` (the fraud guard's signal). */
+  countRegisteredFromNetwork(on: Queryable, network: string, since: Date): Promise<number> {
+    return this.users.countRegisteredFromNetwork(on, network, since);
   }
 
   /** Case-insensitive. */

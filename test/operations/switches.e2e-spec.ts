@@ -39,10 +39,14 @@ describe('DOCS_ENABLED and SIGNUP_PAGE_ENABLED', () => {
     }
   });
 
-  it('SIGNUP_PAGE_ENABLED=false answers 404 NOT_FOUND on / and the page’s files; the docs and the API still serve', async () => {
+  it('SIGNUP_PAGE_ENABLED=false answers 404 NOT_FOUND on / and the page’s entry files; the docs, the dashboard and the API still serve', async () => {
     const app = await createTestApp({ env: { SIGNUP_PAGE_ENABLED: 'false' } });
     try {
-      for (const path of PAGE_PATHS) await expectNotFound(app, path);
+      for (const path of [...PAGE_PATHS, '/js/main.js', '/index.html']) {
+        await expectNotFound(app, path);
+      }
+      // the operator dashboard keeps its page and styles
+      for (const path of ['/admin', '/css/admin.css']) await expectServed(app, path);
       for (const path of DOCS_PATHS) await expectServed(app, path);
       await expectServed(app, '/health/live');
     } finally {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { FRAUD_GUARD_OFF } from './fraud-guard-off';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -10,6 +11,7 @@ const ROOT = join(__dirname, '..', '..');
 export const PROCESS_SECRETS = {
   JWT_SECRET: `test-jwt-secret-${randomBytes(16).toString('hex')}`,
   OTP_HMAC_SECRET: `test-otp-secret-${randomBytes(16).toString('hex')}`,
+  CHALLENGE_HMAC_SECRET: `test-challenge-secret-${randomBytes(16).toString('hex')}`,
 };
 
 export interface ExitStatus {
@@ -45,7 +47,7 @@ const running = new Set<ChildProcess>();
 
 /**
  * The real server as its own process, from the TypeScript sources through the SWC require hook
- * (no build step): `node -r ./test/support/swc-register.js src/main.ts`, on a free port (or the
+ * (no build step): `node -r ./tools/swc-register.js src/main.ts`, on a free port (or the
  * one given), with NODE_ENV=production. Resolves once `/health/ready` answers 200.
  */
 export async function startAppProcess(options: AppProcessOptions): Promise<AppProcess> {
@@ -125,7 +127,7 @@ function spawnServer(env: Record<string, string>) {
       '--disable-warning=ExperimentalWarning',
       '--enable-source-maps',
       '-r',
-      './test/support/swc-register.js',
+      './tools/swc-register.js',
       'src/main.ts',
     ],
     {
@@ -137,6 +139,7 @@ function spawnServer(env: Record<string, string>) {
         // a test that stops a process does not wait for a drain unless it tests the drain
         SHUTDOWN_DRAIN_SECONDS: '0',
         ...PROCESS_SECRETS,
+        ...FRAUD_GUARD_OFF,
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

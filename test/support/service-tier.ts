@@ -9,6 +9,7 @@ import { AppConfig } from '../../src/config/app-config';
 import { loadConfiguration } from '../../src/configuration';
 import { SmsGateways } from '../../src/sms/sms.module';
 import { FakeSmsGateway } from '../fakes/fake-sms-gateway';
+import { FRAUD_GUARD_OFF } from './fraud-guard-off';
 import { FakeClock } from './fake-clock';
 import { CapturedLogs } from './log-capture';
 import { createTestDatabase, TestDatabase } from './test-database';
@@ -48,6 +49,7 @@ export async function createServiceTier(options: ServiceTierOptions = {}): Promi
     DATABASE_URL: database.url,
     DATABASE_POOL_SIZE: '5',
     LOG_LEVEL: 'info',
+    ...FRAUD_GUARD_OFF,
     ...options.env,
   });
   const clock = options.clock ?? new FakeClock();

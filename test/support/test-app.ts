@@ -12,6 +12,7 @@ import { SmsGateways } from '../../src/sms/sms.module';
 import { FakeSmsGateway } from '../fakes/fake-sms-gateway';
 import { FakeClock } from './fake-clock';
 import { CapturedLogs } from './log-capture';
+import { FRAUD_GUARD_OFF } from './fraud-guard-off';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface TestAppOptions {
@@ -54,6 +55,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     LOG_LEVEL: 'info',
     // every test client is 127.0.0.1: suites that test the per-IP auth limit set their own
     AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: '1000000',
+    ...FRAUD_GUARD_OFF,
     ...options.env,
   });
   return bootTestApp(config, options, database, ownsDatabase ? () => database.drop() : undefined);
@@ -69,6 +71,7 @@ export async function createEmbeddedTestApp(
     DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
     AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: '1000000', // as above
+    ...FRAUD_GUARD_OFF,
     ...options.env,
   });
   return bootTestApp(config, options, undefined, undefined);

@@ -6,4 +6,5 @@
 export const TEST_SECRETS = {
   JWT_SECRET: 'test-jwt-secret-for-real-gateway-adapters-0123456789',
   OTP_HMAC_SECRET: 'test-otp-hmac-secret-for-real-gateway-adapters-0123',
+  CHALLENGE_HMAC_SECRET: 'test-challenge-secret-for-real-gateway-adapters-01',
 } as const;

@@ -35,19 +35,13 @@ export class RefreshTokenRepository {
     return rows[0] ?? null;
   }
 
-  /** Revokes a usable token of this user; its family, or null when there was none. */
-  async revoke(
-    transaction: Transaction,
-    tokenHash: string,
-    userId: string,
-    now: Date,
-  ): Promise<string | null> {
+  /** Revokes a usable token; its family, or null when there was none. */
+  async revoke(transaction: Transaction, tokenHash: string, now: Date): Promise<string | null> {
     const { rows } = await transaction.query<Pick<RefreshToken, 'familyId'>>(
-      `UPDATE ${tokens.name} SET revoked_at = $3
-        WHERE token_hash = $1 AND user_id = $2
-          AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $3
+      `UPDATE ${tokens.name} SET revoked_at = $2
+        WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2
         RETURNING family_id AS "familyId"`,
-      [tokenHash, userId, now],
+      [tokenHash, now],
     );
     return rows[0]?.familyId ?? null;
   }

@@ -52,15 +52,15 @@ export class RefreshTokensService {
   }
 
   /**
-   * Logout: revokes the session the token belongs to. The token must be the caller's and still
-   * usable; a spent one counts as reuse (its session is revoked) and is refused like any other.
+   * Logout: revokes the session the token belongs to. The token must still be usable; a spent
+   * one counts as reuse (its session is revoked) and is refused like any other.
    * @throws InvalidRefreshTokenError
    */
-  async revokeSession(userId: string, token: string): Promise<void> {
+  async revokeSession(token: string): Promise<void> {
     const tokenHash = hashRefreshToken(token);
     const revoked = await this.db.transaction(async (transaction) => {
       const now = this.clock.now();
-      const familyId = await this.tokens.revoke(transaction, tokenHash, userId, now);
+      const familyId = await this.tokens.revoke(transaction, tokenHash, now);
       if (familyId === null) return false;
       await this.tokens.revokeFamily(transaction, familyId, now);
       return true;

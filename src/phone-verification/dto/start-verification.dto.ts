@@ -23,4 +23,16 @@ export class StartVerificationDto {
   @IsOptional()
   @IsIn(SMS_LOCALES, { message: `locale must be one of ${SMS_LOCALES.join(', ')}` })
   locale?: SmsLocale;
+
+  @ApiPropertyOptional({
+    maxLength: 4096,
+    description:
+      'A solved proof-of-work challenge: base64 of the JSON `{ challenge, solution }` that ALTCHA’s solver ' +
+      'produces for a challenge from GET /v1/challenges. Needed when a send answers 428 CHALLENGE_REQUIRED; ' +
+      'each challenge works once.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4096)
+  challenge?: string;
 }

@@ -6,7 +6,14 @@ import { AppConfig } from '../../config/app-config';
 import { sqlStateOf } from '../../database/database-errors';
 import type { Queryable, Transaction } from '../../database/database';
 import type { SmsOutcome } from '../gateways/sms-gateway';
-import { SmsAttemptRow, SmsCountKey, SmsMessageRepository } from './sms-message.repository';
+import {
+  SmsAttemptRow,
+  SmsConversionRow,
+  SmsCountKey,
+  SmsMessageRepository,
+} from './sms-message.repository';
+
+const HOUR_MS = 3_600_000;
 
 export class SmsBudgetExhaustedError extends DomainError {
   readonly code = 'SMS_BUDGET_EXHAUSTED';
@@ -45,6 +52,10 @@ export interface SmsUsage {
   toPhoneByUserSince: number;
   /** SMS sent to this number today (UTC), by every account. */
   toPhoneToday: number;
+  /** SMS the client's network (IPv4 /24, IPv6 /48) had sent today (UTC). */
+  fromNetworkToday: number;
+  /** SMS sent to the number's prefix in the last hour, and how many of them converted. */
+  prefixLastHour: { sent: number; converted: number };
   byUserSince: number;
   fromIpSince: number;
   /** When this user last had an SMS sent to this number, for the resend cooldown. */
@@ -110,12 +121,16 @@ export class SmsDeliveryLog {
     const counts = await this.messages.counts(on, {
       ...query,
       clientSubject: ipLimitSubject(query.clientIp),
+      clientNetwork: clientNetwork(query.clientIp),
+      prefixSince: new Date(query.now.getTime() - HOUR_MS),
       daySince: new Date(`${utcDay(query.now)}T00:00:00.000Z`),
       pendingSince: new Date(query.now.getTime() - this.pendingSettlesWithinMs),
     });
     return {
       toPhoneByUserSince: counts.toPhoneByUser,
       toPhoneToday: counts.toPhoneToday,
+      fromNetworkToday: counts.fromNetworkToday,
+      prefixLastHour: { sent: counts.prefixSent, converted: counts.prefixConverted },
       byUserSince: counts.byUser,
       fromIpSince: counts.fromIp,
       lastSentByUserToPhone: counts.lastSent,
@@ -172,6 +187,16 @@ export class SmsDeliveryLog {
       budget,
     );
     return id;
+  }
+
+  /** The approved code's SMS converted: inside the approval's transaction. */
+  recordConversion(transaction: Transaction, verificationId: string, at: Date): Promise<void> {
+    return this.messages.markConverted(transaction, verificationId, at);
+  }
+
+  /** SMS to one mobile operator's numbers since `since`, and how many converted. */
+  operatorConversion(on: Queryable, operator: string, since: Date): Promise<SmsConversionRow> {
+    return this.messages.operatorConversion(on, operator, since);
   }
 
   /**

@@ -1,4 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import {
+  BUCKET_INTERVAL,
+  BUCKET_ORIGIN_SQL,
+  StatisticsWindow,
+} from '../../common/statistics/statistics-window';
 import { Database, Queryable, Transaction } from '../../database/database';
 import { asDate, tableOf } from '../../database/table';
 import { SmsMessage } from './sms-message.entity';
@@ -82,6 +87,11 @@ export interface SmsCountsRow {
   toPhoneToday: number;
   byUser: number;
   fromIp: number;
+  /** SMS the client's network (IPv4 /24, IPv6 /48) had sent today: its share of the budget. */
+  fromNetworkToday: number;
+  /** SMS sent to the number's prefix in the last hour, and how many of them converted. */
+  prefixSent: number;
+  prefixConverted: number;
   lastSent: Date | null;
   lastPending: Date | null;
 }
@@ -90,12 +100,41 @@ export interface SmsCountsQuery {
   toPhone: string;
   userId: string;
   clientSubject: string;
+  clientNetwork: string;
   phoneSince: Date;
   userSince: Date;
   ipSince: Date;
   /** Start of the UTC day. */
   daySince: Date;
   pendingSince: Date;
+  prefixSince: Date;
+}
+
+/** SMS sent (or of unknown outcome) in a window, and how many of them converted. */
+export interface SmsConversionRow {
+  sent: number;
+  converted: number;
+}
+
+/**
+ * Gateway attempts over a statistics window, per bucket, operator and gateway: `sent` may have
+ * reached the phone (status sent or unknown), `unknown` is the part of it with no trustworthy
+ * answer, `refused` did not go out (refused or not reached).
+ */
+export interface SmsCountsPerBucketRow {
+  start: Date;
+  operator: string | null;
+  gateway: string;
+  sent: number;
+  refused: number;
+  unknown: number;
+}
+
+/** The median and 95th percentile of a gateway's answer time, in ms (percentile_cont). */
+export interface GatewayLatencyRow {
+  gateway: string;
+  p50Ms: number | null;
+  p95Ms: number | null;
 }
 
 /** The columns a per-key limit counts on. */
@@ -135,7 +174,15 @@ export class SmsMessageRepository {
          (SELECT max(created_at) FROM sms_messages
            WHERE user_id = $2 AND to_phone = $1 AND status IN ('sent', 'unknown')) AS "lastSent",
          (SELECT max(created_at) FROM sms_messages
-           WHERE user_id = $2 AND to_phone = $1 AND status = 'pending' AND created_at > $7) AS "lastPending"`,
+           WHERE user_id = $2 AND to_phone = $1 AND status = 'pending' AND created_at > $7) AS "lastPending",
+         (SELECT count(*)::int FROM sms_messages
+           WHERE client_network = $9 AND status NOT IN ('failed', 'answered')
+             AND created_at >= $8) AS "fromNetworkToday",
+         prefix."prefixSent", prefix."prefixConverted"
+         FROM (SELECT count(*)::int AS "prefixSent", count(converted_at)::int AS "prefixConverted"
+                 FROM sms_messages
+                WHERE left(to_phone, 10) = left($1, 10) AND status IN ('sent', 'unknown')
+                  AND created_at > $10) AS prefix`,
       [
         query.toPhone,
         query.userId,
@@ -145,13 +192,14 @@ export class SmsMessageRepository {
         query.ipSince,
         query.pendingSince,
         query.daySince,
+        query.clientNetwork,
+        query.prefixSince,
       ],
     );
     const row = rows[0];
     return { ...row, lastSent: asDate(row.lastSent), lastPending: asDate(row.lastPending) };
   }
 
-  /** When the `skip`-th oldest counted SMS for `value` since `since` was reserved. */
   /**
    * When the `skip`-th oldest SMS matching `filter` (column values, all of them) since `since`
    * was reserved. An answered send counts only where the number is not part of the filter.
@@ -191,6 +239,34 @@ export class SmsMessageRepository {
          FROM budget`,
       [...RESERVATION_COLUMNS.map((property) => row[property]), String(dailyBudget)],
     );
+  }
+
+  /**
+   * The code of `verificationId`'s latest SMS was approved, inside the caller's transaction: that
+   * SMS converted (what the fraud guard and the statistics count conversion from).
+   */
+  async markConverted(transaction: Transaction, verificationId: string, at: Date): Promise<void> {
+    await transaction.query(
+      `UPDATE sms_messages SET converted_at = $2
+        WHERE id = (SELECT id FROM sms_messages
+                     WHERE verification_id = $1 AND status IN ('sent', 'unknown')
+                     ORDER BY created_at DESC, completed_at DESC LIMIT 1)`,
+      [verificationId, at],
+    );
+  }
+
+  /** SMS sent to one mobile operator's numbers since `since`, and how many converted. */
+  async operatorConversion(
+    on: Queryable,
+    operator: string,
+    since: Date,
+  ): Promise<SmsConversionRow> {
+    const { rows } = await on.query<SmsConversionRow>(
+      `SELECT count(*)::int AS sent, count(converted_at)::int AS converted FROM sms_messages
+        WHERE operator = $1 AND status IN ('sent', 'unknown') AND created_at > $2`,
+      [operator, since],
+    );
+    return rows[0];
   }
 
   /**
@@ -270,6 +346,44 @@ export class SmsMessageRepository {
       [id, ...attemptValues(attempt), nextId, nextGateway],
     );
     return rows.length > 0;
+  }
+
+  /**
+   * Attempts in [from, to) per bucket, operator and gateway: a few hundred rows for a week by
+   * hour, which the caller folds into buckets, operators and gateways. Attempts still pending
+   * and answered sends (no SMS) are left out. One hash aggregate over the covering index on
+   * created_at (docs/performance.md, "Statistics query on 1 M rows").
+   */
+  async countsPerBucket(window: StatisticsWindow): Promise<SmsCountsPerBucketRow[]> {
+    const { rows } = await this.db.query<SmsCountsPerBucketRow>(
+      `SELECT date_bin($3::interval, created_at, ${BUCKET_ORIGIN_SQL}) AS "start",
+              operator, provider AS gateway,
+              count(*) FILTER (WHERE status IN ('sent', 'unknown'))::int AS sent,
+              count(*) FILTER (WHERE status = 'failed')::int AS refused,
+              count(*) FILTER (WHERE status = 'unknown')::int AS unknown
+         FROM ${messages.name}
+        WHERE created_at >= $1 AND created_at < $2 AND status IN ('sent', 'unknown', 'failed')
+        GROUP BY 1, 2, 3`,
+      [window.from, window.to, BUCKET_INTERVAL[window.bucket]],
+    );
+    return rows.map((row) => ({ ...row, start: asDate(row.start) }));
+  }
+
+  /** p50 and p95 of `latency_ms` per gateway over attempts in [from, to) that measured one. */
+  async latencyPercentiles(from: Date, to: Date): Promise<GatewayLatencyRow[]> {
+    const { rows } = await this.db.query<{ gateway: string; percentiles: number[] }>(
+      `SELECT provider AS gateway,
+              percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY latency_ms) AS percentiles
+         FROM ${messages.name}
+        WHERE created_at >= $1 AND created_at < $2 AND latency_ms IS NOT NULL
+        GROUP BY provider`,
+      [from, to],
+    );
+    return rows.map(({ gateway, percentiles }) => ({
+      gateway,
+      p50Ms: percentiles[0] ?? null,
+      p95Ms: percentiles[1] ?? null,
+    }));
   }
 
   /** Retention: rows older than `before` go; budget rows too once their day is older. */

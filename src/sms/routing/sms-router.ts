@@ -1,6 +1,7 @@
 import { Logger, LoggerService } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { maskPhone } from '../../common/logging/mask';
+import { MetricsService } from '../../metrics/metrics.service';
 import { SmsAttempt, SmsDeliveryLog } from '../delivery-log/sms-delivery-log';
 import { SmsGateway, SmsOutcome } from '../gateways/sms-gateway';
 import { CircuitBreaker, CircuitState } from './circuit-breaker';
@@ -24,6 +25,8 @@ export interface SmsSend {
   /** E.164. */
   readonly to: string;
   readonly text: string;
+  /** The number's mobile operator, for the metrics. */
+  readonly operator: string | null;
 }
 
 /** How a send ended: the last gateway's outcome, and the log row that records it. */
@@ -79,6 +82,7 @@ export class SmsRouter {
     private readonly deliveryLog: SmsDeliveryLog,
     private readonly testNumbers: TestNumbers,
     private readonly settings: RouterSettings,
+    private readonly metrics: MetricsService,
     private readonly clock: Clock,
     private readonly logger: LoggerService = new Logger(SmsRouter.name),
   ) {
@@ -197,6 +201,7 @@ export class SmsRouter {
     const outcome = await state.gateway.send({ to: send.to, text: send.text });
     const latencyMs = performance.now() - started;
     const at = this.clock.now();
+    this.metrics.smsAttempt(state.gateway.name, send.operator, outcome.kind, latencyMs / 1000);
     if (countsAsFailure(outcome)) state.circuit.recordFailure(at.getTime());
     else state.circuit.recordSuccess();
     this.noteOutcome(state, outcome, latencyMs, at);
@@ -216,6 +221,7 @@ export class SmsRouter {
     if (this.settings.warnOnTestNumbers) this.logger.warn(fields, note);
     else this.logger.log(fields, note);
     const outcome: SmsOutcome = { kind: 'sent' };
+    this.metrics.smsAttempt(TEST_GATEWAY, send.operator, 'sent', 0);
     await this.deliveryLog.recordDelivered(send.smsId, {
       gateway: TEST_GATEWAY,
       outcome: { kind: 'sent' },
@@ -265,6 +271,7 @@ export class SmsRouter {
   }
 
   private noteCredits(state: GatewayState, credits: number | null): void {
+    if (credits !== null) this.metrics.gatewayCredits(state.gateway.name, credits);
     const wasLow = state.credits !== null && state.credits < this.settings.lowCredits;
     const isLow = credits !== null && credits < this.settings.lowCredits;
     if (isLow !== wasLow) {
