@@ -15,7 +15,9 @@ const API_MD_ERRORS: Record<string, Record<number, string[]>> = {
   'DELETE /v1/users/me/phone': {},
   'POST /v1/phone-verifications': {
     400: ['VALIDATION_FAILED', 'INVALID_PHONE'],
+    403: ['PHONE_BLOCKED'],
     409: ['PHONE_ALREADY_VERIFIED', 'PHONE_IN_USE'],
+    428: ['CHALLENGE_REQUIRED'],
     429: ['RESEND_COOLDOWN', 'SEND_LIMIT_REACHED'],
     502: ['SMS_GATEWAY_ERROR'],
     503: ['SMS_GATEWAY_UNAVAILABLE', 'SMS_BUDGET_EXHAUSTED'],
@@ -30,7 +32,9 @@ const API_MD_ERRORS: Record<string, Record<number, string[]>> = {
   'GET /v1/phone-verifications/{id}': { 404: ['VERIFICATION_NOT_FOUND'] },
   'DELETE /v1/phone-verifications/{id}': { 404: ['VERIFICATION_NOT_FOUND'] },
   'GET /v1/members/welcome': { 403: ['PHONE_NOT_VERIFIED'] },
+  'GET /v1/challenges': { 429: ['TOO_MANY_REQUESTS'] },
   'GET /v1/admin/stats': { 400: ['VALIDATION_FAILED'], 403: ['FORBIDDEN'] },
+  'GET /v1/admin/gateways': { 403: ['FORBIDDEN'] },
   'GET /v1/admin/blocks': { 403: ['FORBIDDEN'] },
   'POST /v1/admin/blocks': { 400: ['VALIDATION_FAILED'], 403: ['FORBIDDEN'] },
   'DELETE /v1/admin/blocks/{id}': { 403: ['FORBIDDEN'], 404: ['BLOCK_NOT_FOUND'] },
@@ -49,6 +53,7 @@ const PUBLIC_ROUTES = new Set([
   'POST /v1/auth/login',
   'POST /v1/auth/refresh',
   'POST /v1/auth/logout',
+  'GET /v1/challenges',
 ]);
 
 // The OpenAPI document is plain JSON; these are the parts the test reads.

@@ -444,16 +444,16 @@ describe('the daily SMS budget', () => {
       'x-forwarded-for': '198.51.100.1',
     }).expect(201);
     await startVerification(t.url, users[1].accessToken, uniquePhone(), {
-      'x-forwarded-for': '198.51.100.2',
+      'x-forwarded-for': '198.51.101.2',
     }).expect(201);
     const refused = await startVerification(t.url, users[2].accessToken, uniquePhone(), {
-      'x-forwarded-for': '198.51.100.3',
+      'x-forwarded-for': '198.51.102.3',
     }).expect(503);
     expect(refused.body).toMatchObject({ code: 'SMS_BUDGET_EXHAUSTED', retryAfterSeconds: 3600 });
     expect(refused.headers['retry-after']).toBe('3600');
     t.clock.advance(3600);
     await startVerification(t.url, users[2].accessToken, uniquePhone(), {
-      'x-forwarded-for': '198.51.100.3',
+      'x-forwarded-for': '198.51.102.3',
     }).expect(201);
   });
 });

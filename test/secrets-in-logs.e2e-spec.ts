@@ -17,6 +17,7 @@ import { e164, uniquePhone, wrongCode } from './support/verification-flow';
 const SPARROW_TOKEN = 'v2_SPARROW-leak-canary-7f3a9c1e5b2d4f6a8c0e';
 const JWT_SECRET = 'jwt-leak-canary-4e1f7a3c9b5d2e8f6a0c1b3d5e7f9a2c';
 const OTP_HMAC_SECRET = 'otp-hmac-leak-canary-8b2d4f6a0c1e3a5c7e9b1d3f5a7c9e0b';
+const CHALLENGE_HMAC_SECRET = 'challenge-leak-canary-6c9e2a4f8b1d3e5a7c9f0b2d4e6a8c1e';
 const PASSWORD = 'Password-leak-canary-2c4e6a8b';
 const WRONG_PASSWORD = 'WrongPassword-leak-canary-9d1f3b5c';
 const SPARROW_TIMEOUT_MS = 300;
@@ -166,6 +167,7 @@ describe('Secrets never logged: the whole flow through the Sparrow adapter at LO
       SPARROW_TIMEOUT_MS: String(SPARROW_TIMEOUT_MS),
       JWT_SECRET,
       OTP_HMAC_SECRET,
+      CHALLENGE_HMAC_SECRET,
       OTP_WEBOTP_DOMAIN: 'verify.example.com',
       LOG_LEVEL: 'debug',
       TRUST_PROXY: 'true',
@@ -415,7 +417,14 @@ describe('Secrets never logged: the whole flow through the Sparrow adapter at LO
     it('holds no password, access token, refresh token or secret', () => {
       expect(tokens.length).toBeGreaterThanOrEqual(8);
       const text = everything();
-      const secrets = { PASSWORD, WRONG_PASSWORD, SPARROW_TOKEN, JWT_SECRET, OTP_HMAC_SECRET };
+      const secrets = {
+        PASSWORD,
+        WRONG_PASSWORD,
+        SPARROW_TOKEN,
+        JWT_SECRET,
+        OTP_HMAC_SECRET,
+        CHALLENGE_HMAC_SECRET,
+      };
       const found = Object.entries(secrets).flatMap(([name, secret]) =>
         occurrences(text, secret, name),
       );
@@ -461,7 +470,14 @@ describe('Secrets never logged: the whole flow through the Sparrow adapter at LO
       for (const code of codes) {
         expect({ what, leaks: standalone(code).test(body) }).toEqual({ what, leaks: false });
       }
-      for (const secret of [SPARROW_TOKEN, JWT_SECRET, OTP_HMAC_SECRET, PASSWORD, WRONG_PASSWORD]) {
+      for (const secret of [
+        SPARROW_TOKEN,
+        JWT_SECRET,
+        OTP_HMAC_SECRET,
+        CHALLENGE_HMAC_SECRET,
+        PASSWORD,
+        WRONG_PASSWORD,
+      ]) {
         expect({ what, leaks: body.includes(secret) }).toEqual({ what, leaks: false });
       }
     }

@@ -86,6 +86,7 @@ describe('loadConfiguration', () => {
       }).sort(),
     ).toEqual(
       [
+        'CHALLENGE_HMAC_SECRET',
         'DB_MIGRATE_ON_BOOT',
         'JWT_SECRET',
         'LOG_LEVEL',
@@ -96,8 +97,9 @@ describe('loadConfiguration', () => {
     );
   });
 
-  it('in production requires both secrets and refuses the console gateway', () => {
+  it('in production requires every secret and refuses the console gateway', () => {
     expect(problemsOf({ NODE_ENV: 'production' }).sort()).toEqual([
+      'CHALLENGE_HMAC_SECRET',
       'JWT_SECRET',
       'OTP_HMAC_SECRET',
       'SMS_GATEWAY',
@@ -108,6 +110,7 @@ describe('loadConfiguration', () => {
         NODE_ENV: 'production',
         JWT_SECRET: secret,
         OTP_HMAC_SECRET: secret,
+        CHALLENGE_HMAC_SECRET: secret,
         SMS_GATEWAY: 'sparrow',
         SPARROW_TOKEN: 't',
         SPARROW_FROM: 'Demo',
@@ -124,7 +127,12 @@ describe('loadConfiguration', () => {
   it('requires the Sparrow token and sender with SMS_GATEWAY=sparrow', () => {
     const secret = 'x'.repeat(32);
     expect(
-      problemsOf({ SMS_GATEWAY: 'sparrow', JWT_SECRET: secret, OTP_HMAC_SECRET: secret }).sort(),
+      problemsOf({
+        SMS_GATEWAY: 'sparrow',
+        JWT_SECRET: secret,
+        OTP_HMAC_SECRET: secret,
+        CHALLENGE_HMAC_SECRET: secret,
+      }).sort(),
     ).toEqual(['SPARROW_FROM', 'SPARROW_TOKEN']);
   });
 
@@ -139,6 +147,7 @@ describe('loadConfiguration', () => {
     ];
     for (const nodeEnv of nodeEnvs) {
       expect(problemsOf({ ...sparrow, ...nodeEnv }).sort()).toEqual([
+        'CHALLENGE_HMAC_SECRET',
         'JWT_SECRET',
         'OTP_HMAC_SECRET',
       ]);
@@ -146,8 +155,13 @@ describe('loadConfiguration', () => {
     expect(() => loadConfiguration(sparrow)).toThrow(
       /JWT_SECRET: is required with a real SMS gateway \(SMS_GATEWAY=sparrow\)[^]*OTP_HMAC_SECRET: is required with a real SMS gateway/,
     );
-    expect(problemsOf({ ...sparrow, JWT_SECRET: 'j'.repeat(32) })).toEqual(['OTP_HMAC_SECRET']);
-    expect(problemsOf({ ...sparrow, OTP_HMAC_SECRET: 'o'.repeat(32) })).toEqual(['JWT_SECRET']);
+    const challenge = { CHALLENGE_HMAC_SECRET: 'c'.repeat(32) };
+    expect(problemsOf({ ...sparrow, ...challenge, JWT_SECRET: 'j'.repeat(32) })).toEqual([
+      'OTP_HMAC_SECRET',
+    ]);
+    expect(problemsOf({ ...sparrow, ...challenge, OTP_HMAC_SECRET: 'o'.repeat(32) })).toEqual([
+      'JWT_SECRET',
+    ]);
   });
 
   it('keeps the development secrets for the console gateway outside production', () => {
@@ -223,6 +237,7 @@ describe('loadConfiguration', () => {
       // real gateways need the secrets, whatever NODE_ENV says
       JWT_SECRET: 'j'.repeat(32),
       OTP_HMAC_SECRET: 'o'.repeat(32),
+      CHALLENGE_HMAC_SECRET: 'c'.repeat(32),
       SMS_GATEWAY: 'aakash, Sparrow',
       SPARROW_TOKEN: 't',
       SPARROW_FROM: 'Demo',
@@ -243,6 +258,7 @@ describe('loadConfiguration', () => {
       NODE_ENV: 'production',
       JWT_SECRET: secret,
       OTP_HMAC_SECRET: secret,
+      CHALLENGE_HMAC_SECRET: secret,
       SMS_GATEWAY: 'sparrow',
       SPARROW_TOKEN: 't',
       SPARROW_FROM: 'Demo',

@@ -22,7 +22,10 @@ export class HttpRequestMetrics implements OnModuleInit {
 
   /** Hooks added before Fastify is ready apply to every route, those Nest registered included. */
   onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    // A standalone application context (service-tier tests, the migration CLI) serves no HTTP.
+    const adapter = this.adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
+    if (!adapter) return;
+    const fastify = adapter.getInstance<FastifyInstance>();
     const histogram = this.metrics.httpRequestDuration;
     fastify.addHook('onResponse', (request, reply, done) => {
       histogram.observe(

@@ -8,6 +8,7 @@ const PRODUCTION = {
   NODE_ENV: 'production',
   JWT_SECRET: 'a-production-jwt-secret-of-enough-length',
   OTP_HMAC_SECRET: 'a-production-otp-hmac-secret-of-enough-length',
+  CHALLENGE_HMAC_SECRET: 'a-production-challenge-secret-of-enough-length',
   SMS_GATEWAY: 'sparrow',
   SPARROW_TOKEN: 'sparrow-token',
   SPARROW_FROM: 'Example',

@@ -5,6 +5,7 @@ const PRODUCTION = {
   NODE_ENV: 'production',
   JWT_SECRET: 'j'.repeat(32),
   OTP_HMAC_SECRET: 'o'.repeat(32),
+  CHALLENGE_HMAC_SECRET: 'c'.repeat(32),
   SMS_GATEWAY: 'sparrow',
   SPARROW_TOKEN: 'token',
   SPARROW_FROM: 'Demo',

@@ -47,10 +47,10 @@ export interface TestApp {
 /** The whole AppModule against a real PostgreSQL; only the clock and the SMS gateway faked. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const ownsDatabase = !options.database;
-  const database = options.database ?? (await createTestDatabase());
-  const config = loadConfiguration({
+  // the configuration first: a test of a refused start-up must leave no database behind
+  const environment = (url: string) => ({
     NODE_ENV: 'test',
-    DATABASE_URL: database.url,
+    DATABASE_URL: url,
     DATABASE_POOL_SIZE: '5',
     LOG_LEVEL: 'info',
     // every test client is 127.0.0.1: suites that test the per-IP auth limit set their own
@@ -58,6 +58,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...FRAUD_GUARD_OFF,
     ...options.env,
   });
+  loadConfiguration(environment('postgres://unused@127.0.0.1/pv_config_check_test'));
+  const database = options.database ?? (await createTestDatabase());
+  const config = loadConfiguration(environment(database.url));
   return bootTestApp(config, options, database, ownsDatabase ? () => database.drop() : undefined);
 }
 

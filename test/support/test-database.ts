@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
 /**
@@ -56,7 +57,9 @@ let counter = 0;
 
 /** A fresh, migrated database cloned from this run's template. */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `${runPrefix()}_${process.env.JEST_WORKER_ID ?? '0'}_${process.pid}_${++counter}`;
+  // the module registry (and so `counter`) is per test file, the process is per worker: the
+  // random part keeps two files of one worker apart even when one leaves its database behind
+  const name = `${runPrefix()}_${process.env.JEST_WORKER_ID ?? '0'}_${process.pid}_${++counter}_${randomBytes(3).toString('hex')}`;
   assertTestDatabaseName(name);
   await withServer((client) =>
     client.query(`CREATE DATABASE "${name}" TEMPLATE "${templateName()}"`),

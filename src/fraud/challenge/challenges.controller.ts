@@ -55,15 +55,18 @@ export class ChallengesController {
           required: ['algorithm', 'nonce', 'salt', 'cost', 'keyLength', 'keyPrefix', 'expiresAt'],
           properties: {
             algorithm: { type: 'string', example: 'PBKDF2/SHA-256' },
-            nonce: { type: 'string' },
-            salt: { type: 'string' },
+            nonce: { type: 'string', example: 'e4aa66a657c1a7b392a88e7d8037f3af' },
+            salt: { type: 'string', example: '537991ae4e8eb8b508ce22ec09f06539' },
             cost: { type: 'integer', example: 2000 },
             keyLength: { type: 'integer', example: 32 },
-            keyPrefix: { type: 'string' },
-            expiresAt: { type: 'integer', description: 'Unix seconds.' },
+            keyPrefix: { type: 'string', example: 'b94a2d567aa4af0656252155c16aa1a0' },
+            expiresAt: { type: 'integer', description: 'Unix seconds.', example: 1796163707 },
           },
         },
-        signature: { type: 'string' },
+        signature: {
+          type: 'string',
+          example: 'a22e2f3b33d358506fa9ee220d7df8ab181150258037172e0ec24fb916ca1342',
+        },
       },
     },
   })

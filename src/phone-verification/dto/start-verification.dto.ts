@@ -26,6 +26,8 @@ export class StartVerificationDto {
 
   @ApiPropertyOptional({
     maxLength: 4096,
+    example:
+      'eyJjaGFsbGVuZ2UiOnsicGFyYW1ldGVycyI6ey4uLn0sInNpZ25hdHVyZSI6Ii4uLiJ9LCJzb2x1dGlvbiI6ey4uLn19',
     description:
       'A solved proof-of-work challenge: base64 of the JSON `{ challenge, solution }` that ALTCHA’s solver ' +
       'produces for a challenge from GET /v1/challenges. Needed when a send answers 428 CHALLENGE_REQUIRED; ' +
