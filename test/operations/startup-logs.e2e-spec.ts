@@ -83,7 +83,7 @@ describe('Start-up logs of a production process', () => {
     expect(fatal).not.toHaveProperty('err');
     expect(JSON.stringify(fatal)).not.toMatch(/"stack"|\\n\s+at /);
     expect(JSON.stringify(lines)).not.toContain('too-short'); // a secret's value is never echoed
-  });
+  }, 90_000);
 
   it('names look-alike variables in a warning, and says where it listens once the port is bound', async () => {
     running = await startAppProcess({
@@ -118,7 +118,7 @@ describe('Start-up logs of a production process', () => {
     expect(listening).toBeGreaterThan(lastRouteLine);
     // Nest's "successfully started" comes before the bind: not said at info any more
     expect(lines.filter((line) => /successfully started/.test(line.msg ?? ''))).toEqual([]);
-  });
+  }, 90_000);
 
   it('a port already taken: no listening line, one fatal line with the error code EADDRINUSE', async () => {
     const run = await runAppProcessToExit({
@@ -134,7 +134,7 @@ describe('Start-up logs of a production process', () => {
     expect(fatal).toHaveLength(1);
     expect(fatal[0].msg).toMatch(/^Start-up failed: listen EADDRINUSE/);
     expect(fatal[0].err).toMatchObject({ code: 'EADDRINUSE' });
-  });
+  }, 90_000);
 
   it('a database that refuses connections: the error code ECONNREFUSED is logged, not redacted', async () => {
     const closed = await freePort();
@@ -152,7 +152,7 @@ describe('Start-up logs of a production process', () => {
     // TypeORM's retries are logged as JSON errors with their code too
     expect(lines.some((line) => line.context === 'TypeOrmModule' && line.level === 50)).toBe(true);
     expect(JSON.stringify(lines)).not.toContain('[redacted]');
-  }, 60_000);
+  }, 90_000);
 });
 
 describe('Request log lines', () => {
