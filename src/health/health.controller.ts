@@ -41,7 +41,7 @@ export class HealthController {
   })
   @ApiServiceUnavailableResponse({
     description:
-      'problem+json: code NOT_READY when the database does not answer; SHUTTING_DOWN once the instance received SIGTERM (it still serves every other route for SHUTDOWN_DRAIN_SECONDS, then stops).',
+      'problem+json: code NOT_READY when the database does not answer; SHUTTING_DOWN once the instance received SIGTERM (it still serves every other route during the drain, then stops).',
   })
   async ready(
     @Res({ passthrough: true }) reply: FastifyReply,
