@@ -2,7 +2,6 @@ import { VersioningType } from '@nestjs/common';
 import type { HelmetOptions } from 'helmet';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import { documentJsonOnlyBodies } from './common/http/api-problem-response';
 import { isNonJsonBody } from './common/http/json-only';
 import { PROBLEM_CONTENT_TYPE } from './common/http/problem-details';
@@ -14,8 +13,11 @@ import {
   answerUnsupportedExpectation,
   frameworkProblem,
 } from './common/http/problem-details.filter';
+import { AppLogger } from './common/logging/app-logger';
 import { requestIdFor } from './common/logging/logging.module';
+import { noteClientIp } from './common/logging/request-log-fields';
 import { AppConfig } from './config/app-config';
+import { ShutdownState } from './health/shutdown-state';
 import { serveSignUpWallPage } from './page/sign-up-wall-page';
 
 /** 100 kB: far above any valid request, small enough that a flood of large bodies costs little. */
@@ -63,16 +65,20 @@ export function createHttpAdapter(): FastifyAdapter {
  */
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const config = app.get(AppConfig);
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   app.enableVersioning({ type: VersioningType.URI });
 
   const helmetHeaders = securityHeaders(HELMET_OPTIONS);
   const resolveClientIp = clientIpResolver(config.http.trustProxy);
+  const shutdown = app.get(ShutdownState);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.decorateRequest('clientIp', '');
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(helmetHeaders).header('x-request-id', request.id);
     request.clientIp = resolveClientIp(request.raw);
+    noteClientIp(request.raw, request.clientIp);
+    // stopping: a proxy keeps no idle connection to an instance about to close the idle ones
+    if (shutdown.stopping) void reply.header('connection', 'close');
     if (isNonJsonBody(request.headers)) {
       // before Fastify's parsers (Nest registers a form-urlencoded one, Fastify a text/plain one)
       void reply
@@ -99,8 +105,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     exposedHeaders: ['Retry-After', 'X-Request-Id'],
     maxAge: 600,
   });
-  await serveSignUpWallPage(app, config.otp.length);
-  setUpSwagger(app);
+  // switched off, the routes are not registered: 404 NOT_FOUND like any unknown path
+  await serveSignUpWallPage(app, config.otp.length, config.http.signUpPageEnabled);
+  if (config.http.docsEnabled) setUpSwagger(app);
 }
 
 function setUpSwagger(app: NestFastifyApplication): void {

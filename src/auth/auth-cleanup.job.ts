@@ -18,7 +18,7 @@ export class AuthCleanupJob {
     private readonly throttle: LoginThrottle,
   ) {}
 
-  @Cron(CronExpression.EVERY_DAY_AT_3AM, { name: 'auth-cleanup' })
+  @Cron(CronExpression.EVERY_DAY_AT_3AM, { name: 'auth-cleanup', timeZone: 'UTC' })
   async run(): Promise<void> {
     const now = this.clock.now();
     try {

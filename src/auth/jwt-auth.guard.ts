@@ -1,6 +1,8 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
+import { noteUserId } from '../common/logging/request-log-fields';
 import { UnauthenticatedError } from '../common/errors/domain-error';
 import { AuthenticatedUser } from '../common/auth/current-user.decorator';
 import { IS_PUBLIC_KEY } from '../common/auth/public.decorator';
@@ -22,8 +24,18 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   // Why a token was refused (expired, bad signature, wrong algorithm) is not the client's business.
-  override handleRequest<TUser = AuthenticatedUser>(error: unknown, user: unknown): TUser {
+  override handleRequest<TUser = AuthenticatedUser>(
+    error: unknown,
+    user: unknown,
+    _info: unknown,
+    context: ExecutionContext,
+  ): TUser {
     if (error || !user) throw new UnauthenticatedError();
+    // the request's log line names who asked
+    noteUserId(
+      context.switchToHttp().getRequest<FastifyRequest>().raw,
+      (user as AuthenticatedUser).id,
+    );
     return user as TUser;
   }
 }

@@ -17,6 +17,9 @@ export const DEV_JWT_SECRET = 'dev-only-jwt-secret-do-not-use-in-production!';
 export const DEV_OTP_HMAC_SECRET = 'dev-only-otp-hmac-secret-do-not-use-in-production!';
 export const DEV_CHALLENGE_HMAC_SECRET = 'dev-only-challenge-secret-do-not-use-in-production!';
 
+/** SHUTDOWN_DRAIN_SECONDS when unset in production: a few probe periods of a load balancer. */
+export const PRODUCTION_DRAIN_SECONDS = 5;
+
 /**
  * The validated, typed configuration: a frozen object built from the `Environment` schema by
  * `loadAppConfig`. The abstract class is its type and its DI token; tests build one with
@@ -31,6 +34,12 @@ export abstract class AppConfig {
     /** Who may set the client IP through X-Forwarded-For (`TRUST_PROXY`). */
     readonly trustProxy: TrustProxy;
     readonly requestTimeoutMs: number;
+    /** On SIGTERM, how long readiness answers 503 before the server stops accepting. */
+    readonly shutdownDrainSeconds: number;
+    /** Serve /docs and /docs-json. */
+    readonly docsEnabled: boolean;
+    /** Serve the sign-up page at / and its static files. */
+    readonly signUpPageEnabled: boolean;
   };
   abstract readonly database: {
     /** Unset: the embedded PostgreSQL (PGlite) under `dataDir`. */
@@ -41,6 +50,8 @@ export abstract class AppConfig {
   };
   abstract readonly auth: {
     readonly jwtSecret: string;
+    /** During a rotation: still accepted when verifying an access token, never used to sign. */
+    readonly previousJwtSecret?: string;
     readonly accessTtlSeconds: number;
     readonly refreshTtlSeconds: number;
     readonly loginMaxFailures: number;
@@ -48,6 +59,8 @@ export abstract class AppConfig {
   };
   abstract readonly otp: {
     readonly hmacSecret: string;
+    /** During a rotation: a code stored under it still verifies; new codes never use it. */
+    readonly previousHmacSecret?: string;
     readonly length: number;
     readonly ttlSeconds: number;
     readonly maxAttempts: number;
@@ -259,6 +272,11 @@ function toAppConfig(env: Environment): AppConfig {
       corsOrigins: splitList(env.CORS_ORIGINS),
       trustProxy: trustProxyOf(env.TRUST_PROXY),
       requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      shutdownDrainSeconds:
+        env.SHUTDOWN_DRAIN_SECONDS ??
+        (env.NODE_ENV === 'production' ? PRODUCTION_DRAIN_SECONDS : 0),
+      docsEnabled: env.DOCS_ENABLED,
+      signUpPageEnabled: env.SIGNUP_PAGE_ENABLED,
     },
     database: {
       url: env.DATABASE_URL,
@@ -268,6 +286,7 @@ function toAppConfig(env: Environment): AppConfig {
     },
     auth: {
       jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,
+      previousJwtSecret: env.JWT_SECRET_PREVIOUS,
       accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
       refreshTtlSeconds: env.JWT_REFRESH_TTL_SECONDS,
       loginMaxFailures: env.LOGIN_MAX_FAILURES,
@@ -275,6 +294,7 @@ function toAppConfig(env: Environment): AppConfig {
     },
     otp: {
       hmacSecret: env.OTP_HMAC_SECRET ?? DEV_OTP_HMAC_SECRET,
+      previousHmacSecret: env.OTP_HMAC_SECRET_PREVIOUS,
       length: env.OTP_LENGTH,
       ttlSeconds: env.OTP_TTL_SECONDS,
       maxAttempts: env.OTP_MAX_ATTEMPTS,

@@ -169,6 +169,14 @@ export class Environment {
   @Secret()
   JWT_SECRET?: string = undefined;
 
+  @Variable({
+    description:
+      'During a rotation, the secret `JWT_SECRET` had before: access tokens it signed are still accepted until they expire; new tokens are signed with `JWT_SECRET` only. At least 32 characters; unset it once `JWT_ACCESS_TTL_SECONDS` have passed since every instance runs the new secret.',
+    secret: true,
+  })
+  @Secret()
+  JWT_SECRET_PREVIOUS?: string = undefined;
+
   @Variable({ description: 'Lifetime of an access token, in seconds.' })
   @WholeNumber(60, 86_400)
   JWT_ACCESS_TTL_SECONDS = 900;
@@ -194,6 +202,14 @@ export class Environment {
   })
   @Secret()
   OTP_HMAC_SECRET?: string = undefined;
+
+  @Variable({
+    description:
+      'During a rotation, the secret `OTP_HMAC_SECRET` had before: a code stored under it still verifies; new codes are stored under `OTP_HMAC_SECRET` only. At least 32 characters; unset it once `OTP_TTL_SECONDS` have passed since every instance runs the new secret.',
+    secret: true,
+  })
+  @Secret()
+  OTP_HMAC_SECRET_PREVIOUS?: string = undefined;
 
   @Variable({
     description:
@@ -415,6 +431,29 @@ export class Environment {
   @Variable({ description: 'Longest a request may take to arrive, in milliseconds.' })
   @WholeNumber(1000, 600_000)
   HTTP_REQUEST_TIMEOUT_MS = 30_000;
+
+  @Variable({
+    description:
+      'On SIGTERM, seconds during which `/health/ready` answers 503 `SHUTTING_DOWN` while every other route still serves, so a load balancer takes the instance out before it stops accepting connections.',
+    defaultText: '`5` in production, `0` otherwise',
+  })
+  @IsOptional()
+  @WholeNumber(0, 300)
+  SHUTDOWN_DRAIN_SECONDS?: number = undefined;
+
+  @Variable({
+    description:
+      'Serve the Swagger UI at `/docs` and the OpenAPI document at `/docs-json`; `false` answers 404 there.',
+  })
+  @Flag()
+  DOCS_ENABLED = true;
+
+  @Variable({
+    description:
+      'Serve the sign-up page at `/` (and its entry files `/css/page.css`, `/js/main.js`); `false` answers 404 there, for deployments that expose only the API. The operator dashboard (`/admin`) is not affected.',
+  })
+  @Flag()
+  SIGNUP_PAGE_ENABLED = true;
 
   @Variable({
     description:

@@ -115,14 +115,21 @@ class EmbeddedDataSource extends DataSource {
   }
 }
 
+/** Where the migrations say what they apply: the app's logger at boot, `npm run migrate`'s. */
+export type MigrationLog = (fields: Record<string, unknown>, message: string) => void;
+
 /**
  * Applies pending migrations on one connection holding a session advisory lock, so instances
- * booting together take turns instead of racing to create the same tables.
+ * booting together take turns instead of racing to create the same tables. Logs what is pending
+ * before it starts (a migration may take minutes) and what it applied; returns the names applied.
  */
-export async function runPendingMigrations(dataSource: DataSource): Promise<void> {
+export async function runPendingMigrations(
+  dataSource: DataSource,
+  log: MigrationLog = () => undefined,
+): Promise<string[]> {
   const migrator = await openMigrationDataSource(dataSource);
   try {
-    await migrateUnderLock(migrator);
+    return await migrateUnderLock(migrator, log);
   } finally {
     if (migrator !== dataSource) await migrator.destroy();
   }
@@ -149,7 +156,7 @@ export function withoutRequestTimeouts<T extends PostgresConnectionOptions>(opti
   };
 }
 
-async function migrateUnderLock(dataSource: DataSource): Promise<void> {
+async function migrateUnderLock(dataSource: DataSource, log: MigrationLog): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   try {
     await runner.connect();
@@ -157,7 +164,20 @@ async function migrateUnderLock(dataSource: DataSource): Promise<void> {
     try {
       const executor = new MigrationExecutor(dataSource, runner);
       executor.transaction = 'each';
-      await executor.executePendingMigrations();
+      // read under the lock: an instance that waited finds what the first one applied
+      const pending = (await executor.getPendingMigrations()).map((m) => m.name);
+      if (pending.length === 0) {
+        log({ applied: [] }, 'The database schema is up to date: no pending migration');
+        return [];
+      }
+      log({ pending }, `Applying ${pending.length} pending migration(s): ${pending.join(', ')}`);
+      const started = Date.now();
+      const applied = (await executor.executePendingMigrations()).map((m) => m.name);
+      log(
+        { applied, durationMs: Date.now() - started },
+        `Applied ${applied.length} migration(s): ${applied.join(', ')}`,
+      );
+      return applied;
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     }

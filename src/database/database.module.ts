@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
@@ -33,7 +33,12 @@ import {
         const dataSource = await createAppDataSource({ ...rest, migrationsRun: false });
         await dataSource.initialize();
         try {
-          if (migrationsRun) await runPendingMigrations(dataSource);
+          if (migrationsRun) {
+            const logger = new Logger('Migrations');
+            await runPendingMigrations(dataSource, (fields, message) =>
+              logger.log(fields, message),
+            );
+          }
         } catch (error) {
           await dataSource.destroy();
           throw error;

@@ -1,4 +1,4 @@
-import { Controller, Get, ServiceUnavailableException, VERSION_NEUTRAL } from '@nestjs/common';
+import { Controller, Get, Res, ServiceUnavailableException, VERSION_NEUTRAL } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -6,8 +6,11 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../common/auth/public.decorator';
 import { ServiceUnavailableError } from '../common/errors/domain-error';
+import { problem, PROBLEM_CONTENT_TYPE, ProblemDetails } from '../common/http/problem-details';
+import { ShutdownState } from './shutdown-state';
 
 @Public()
 @ApiTags('health')
@@ -16,6 +19,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   @Get('live')
@@ -26,16 +30,27 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: 200 when the database answers, 503 otherwise' })
+  @ApiOperation({
+    summary:
+      'Readiness: 200 when the database answers, 503 otherwise (and while the instance drains before it stops)',
+  })
   @ApiOkResponse({
     description:
       'The database answers. Nothing about the SMS gateways or their balances is disclosed here ' +
       '(admins see those in `GET /v1/admin/gateways`).',
   })
   @ApiServiceUnavailableResponse({
-    description: 'problem+json, code NOT_READY, with the failing checks.',
+    description:
+      'problem+json: code NOT_READY when the database does not answer; SHUTTING_DOWN once the instance received SIGTERM (it still serves every other route during the drain, then stops).',
   })
-  async ready(): Promise<HealthCheckResult> {
+  async ready(
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<HealthCheckResult | ProblemDetails> {
+    if (this.shutdown.draining) {
+      // answered, not thrown: a drain is the plan, not an error to log on every probe
+      void reply.status(503).header('content-type', PROBLEM_CONTENT_TYPE);
+      return problem(503, 'SHUTTING_DOWN', 'This instance is shutting down.');
+    }
     try {
       return await this.health.check([() => this.database.pingCheck('database').withTimeout(1500)]);
     } catch (error) {

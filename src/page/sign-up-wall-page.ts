@@ -30,13 +30,21 @@ export function renderIndexHtml(template: string, codeLength: number): string {
 }
 
 /**
- * Serves the sign-up wall page: `GET /` is index.html with the code length filled in, and every
- * other file of public/ (CSS, and the JS `npm run build:web` compiles into public/js) is served
- * as is by @fastify/static, source maps excepted; and the proof-of-work solver's scripts.
+ * The page's own entry files. Switched off, these answer 404 like `GET /`; the other files of
+ * public/ stay served, since the operator dashboard (/admin) loads its own and some shared ones.
+ */
+const PAGE_ENTRY_FILES = new Set(['/css/page.css', '/js/main.js']);
+
+/**
+ * Serves the files of public/ (CSS, and the JS `npm run build:web` compiles into public/js) as
+ * they are, by @fastify/static, source maps excepted; and, when `signUpPage` is on, the sign-up
+ * wall page: `GET /` is index.html with the code length filled in. Off (SIGNUP_PAGE_ENABLED=false),
+ * `/` and the page's entry files answer 404 NOT_FOUND.
  */
 export async function serveSignUpWallPage(
   app: NestFastifyApplication,
   codeLength: number,
+  signUpPage = true,
 ): Promise<void> {
   const root = findPublicDirectory();
   const indexHtml = renderIndexHtml(readFileSync(join(root, 'index.html'), 'utf8'), codeLength);
@@ -49,13 +57,18 @@ export async function serveSignUpWallPage(
     index: false,
     // The raw template is only ever sent through GET / (with its placeholders filled in); source
     // maps are never sent, even one a development build left behind.
-    allowedPath: (pathname) => pathname !== '/index.html' && !pathname.endsWith('.map'),
+    allowedPath: (pathname) =>
+      pathname !== '/index.html' &&
+      !pathname.endsWith('.map') &&
+      (signUpPage || !PAGE_ENTRY_FILES.has(pathname)),
   });
   await serveProofOfWorkScripts(app);
   app
     .getHttpAdapter()
     .getInstance()
     .get('/', (_request, reply) => {
+      // off: the same 404 as any unknown path (the static plugin would answer / itself)
+      if (!signUpPage) return reply.callNotFound();
       void reply
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-cache')

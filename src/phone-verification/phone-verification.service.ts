@@ -19,7 +19,7 @@ import type { CheckOutcome as CheckMetric, SendRefusalReason } from '../metrics/
 import { MetricsService } from '../metrics/metrics.service';
 import { UsersService } from '../users/users.service';
 import { PhoneInUseError } from '../users/users.errors';
-import { generateOtp, hashOtp, normaliseOtpInput, otpMatches } from './otp/otp-code';
+import { generateOtp, hashOtp, normaliseOtpInput, otpMatchesEitherSecret } from './otp/otp-code';
 import { isMobileOperator, MobileOperator } from './phone-number/mobile-operators';
 import { ParsedPhone, parsePhoneNumber } from './phone-number/phone-number';
 import { PhoneVerification } from './phone-verification.entity';
@@ -389,7 +389,7 @@ export class PhoneVerificationService {
       const { verification } = found;
       const { id, codeHash } = verification;
       attemptsLeft = verification.attemptsLeft;
-      if (!otpMatches(this.config.otp.hmacSecret, id, code, codeHash)) {
+      if (!otpMatchesEitherSecret(this.config.otp, id, code, codeHash)) {
         const left = await this.verifications.spendAttempt(connection, id, codeHash);
         if (left !== null) return { kind: 'wrong-code', attemptsLeft: left };
       } else if (await this.approveAndAttach(connection, id, codeHash, userId, phone, now)) {

@@ -5,6 +5,9 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import { AppConfig } from '../../config/app-config';
+import { AppLogger } from './app-logger';
+import { baseLogOptions } from './process-logger';
+import { requestLogFields } from './request-log-fields';
 
 /** Where log lines go: stdout, or a capturing stream in tests that scan what was logged. */
 export abstract class LogDestination {
@@ -26,39 +29,34 @@ export function requestIdFor(req: IncomingMessage): string {
     : randomUUID();
 }
 
-// Keys whose values are secrets wherever they appear in a logged object.
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  '*.password',
-  '*.code',
-  '*.token',
-  '*.accessToken',
-  '*.refreshToken',
-  '*.authorization',
-];
+export { REDACTED_PATHS } from './log-redaction';
 
 export function pinoHttpOptions(config: AppConfig): Options {
   const pretty = config.nodeEnv === 'development' && isInstalled('pino-pretty');
+  const base = baseLogOptions(config.logLevel);
   return {
-    level: config.logLevel,
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    ...base,
     // Bodies and headers are never logged: one line per request with what an operator needs.
     serializers: {
-      req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
+      ...base.serializers,
+      req: (req: { id: string; method: string; url: string }) => ({
         id: req.id,
         method: req.method,
         url: req.url.split('?')[0], // no route takes a query; one could carry a token
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      err: (err: Error & { code?: unknown }) => ({
-        type: err.name,
-        message: err.message,
-        code: err.code,
-        stack: err.stack,
-      }),
     },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    // who asked: the client IP (as TRUST_PROXY resolves it) and the user id once the token is read
+    customSuccessObject: (req, _res, line: object) => ({ ...line, ...requestLogFields(req) }),
+    customErrorObject: (req, res, error, line: { err?: unknown }) => {
+      // pino-http makes up an Error for a 5xx that threw nothing; its stack points into pino-http
+      const madeUp = error.message === `failed with status code ${res.statusCode}`;
+      return { ...line, ...(madeUp ? { err: undefined } : {}), ...requestLogFields(req) };
+    },
+    // a readiness probe's 503 is its answer (draining, or a database that does not answer, which
+    // is logged as an error where it is found), not a failed request
+    customLogLevel: (req, res, err) =>
+      err || (res.statusCode >= 500 && !req.url?.startsWith('/health/')) ? 'error' : 'info',
     ...(pretty ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
   };
 }
@@ -88,5 +86,7 @@ function isInstalled(name: string): boolean {
       },
     }),
   ],
+  providers: [AppLogger],
+  exports: [AppLogger],
 })
 export class LoggingModule {}

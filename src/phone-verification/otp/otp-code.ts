@@ -47,6 +47,25 @@ export function otpMatches(
   return timingSafeEqual(expected, storedHash);
 }
 
+/**
+ * `otpMatches` under the current `OTP_HMAC_SECRET`, or during a rotation under the previous one
+ * (`OTP_HMAC_SECRET_PREVIOUS`): a code sent before the rotation still verifies. One verdict for
+ * one check, so a wrong code still spends one attempt. New codes are hashed under the current
+ * secret only.
+ */
+export function otpMatchesEitherSecret(
+  secrets: { readonly hmacSecret: string; readonly previousHmacSecret?: string },
+  verificationId: string,
+  candidate: string,
+  storedHash: Buffer,
+): boolean {
+  if (otpMatches(secrets.hmacSecret, verificationId, candidate, storedHash)) return true;
+  return (
+    secrets.previousHmacSecret !== undefined &&
+    otpMatches(secrets.previousHmacSecret, verificationId, candidate, storedHash)
+  );
+}
+
 // Digit groups separated by one ASCII space or dash: "123456", "123 456", "12-34-56".
 const DIGIT_GROUPS = /^[0-9]+(?:[ -][0-9]+)*$/;
 const GROUP_SEPARATOR = /[ -]/g;
