@@ -8,6 +8,7 @@ import { RecordGatewayOutcomes1796000000000 } from './1796000000000-RecordGatewa
 import { CreateConsoleTables1796300000000 } from './1796300000000-CreateConsoleTables';
 import { IndexStatistics1796300060000 } from './1796300060000-IndexStatistics';
 import { CreateFraudGuard1796400000000 } from './1796400000000-CreateFraudGuard';
+import { DeriveKeysOfOlderReleases1796500000000 } from './1796500000000-DeriveKeysOfOlderReleases';
 
 /**
  * Every migration, oldest first. The app and the TypeORM CLI both read this list, so a migration
@@ -23,4 +24,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CreateConsoleTables1796300000000,
   IndexStatistics1796300060000,
   CreateFraudGuard1796400000000,
+  DeriveKeysOfOlderReleases1796500000000,
 ];

@@ -73,6 +73,9 @@ describe('JSON only (real PostgreSQL)', () => {
     ['/v1/auth/logout', (u) => `refreshToken=${u.refreshToken}`, true],
     ['/v1/phone-verifications', () => `phone=${uniquePhone()}`, true],
     ['/v1/phone-verifications/check', () => `phone=${uniquePhone()}&code=123456`, true],
+    // the operator console's forms: refused before the admin guard is asked
+    ['/v1/admin/blocks', () => `prefix=981234&reason=test`, true],
+    ['/v1/admin/allowlist', () => `prefix=981234&note=test`, true],
   ];
 
   it.each(bodyRoutes)(

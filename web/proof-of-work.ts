@@ -1,3 +1,6 @@
+// altcha-lib is imported from /vendor/altcha/, where the server serves the installed package's
+// browser files; web/tsconfig.json maps that path to the same files for their types, so the
+// specifiers stay as the browser needs them.
 import { solveChallengeWorkers } from '/vendor/altcha/pow.js';
 import type { Challenge } from '/vendor/altcha/types.js';
 

@@ -439,8 +439,8 @@ export class PhoneVerificationService {
       if (!(await this.verifications.approve(transaction, id, judgedHash, now))) return false;
       // the unique index on users.phone_number decides a race between two accounts: PhoneInUseError rolls back
       await this.users.attachVerifiedPhone(transaction, userId, phone, now);
-      // the SMS that carried this code converted (the fraud guard and the statistics count it)
-      await this.deliveryLog.recordConversion(transaction, id, now);
+      // the SMS that carried this code is marked converted by a trigger on the approval
+      // (migration DeriveKeysOfOlderReleases): the fraud guard and the statistics count it
       return true;
     });
   }

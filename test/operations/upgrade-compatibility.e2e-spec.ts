@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { Client } from 'pg';
+import { clientNetwork, ipLimitSubject } from '../../src/common/http/ip-keys';
 import { SmsDeliveryLog } from '../../src/sms/delivery-log/sms-delivery-log';
 import { registerUser } from '../support/accounts';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -128,10 +130,9 @@ describe('The previous release (d8e1876) on the current schema', () => {
       await old.query('DELETE FROM sms_daily_usage');
     });
 
-    async function mixedSends() {
+    async function mixedSends(clientIp = `203.0.113.${Math.floor(Math.random() * 200) + 20}`) {
       const user = await registerUser(current.url);
       const phone = uniquePhone();
-      const clientIp = `203.0.113.${Math.floor(Math.random() * 200) + 20}`;
       // one send by the current release, one by the previous, same account, number and client
       await startVerification(current.url, user.accessToken, phone, {
         'x-forwarded-for': clientIp,
@@ -164,37 +165,76 @@ describe('The previous release (d8e1876) on the current schema', () => {
       expect(usage).toMatchObject({ toPhoneByUserSince: 2, toPhoneToday: 2, byUserSince: 2 });
     });
 
-    // KNOWN GAP, reported and not fixed here (the fix is a migration's): the current release
-    // counts the per-IP limit on `client_subject`, a column RecordGatewayOutcomes added, which the
-    // previous release leaves NULL; so while both run, the current release's per-IP limit misses
-    // the previous release's sends (the fraud guard's `client_network` likewise). The sends are
-    // made in the hook, so only the assertion can fail: `it.failing` passes while the gap is
-    // there and fails once it is closed; then make it a plain `it`.
-    describe('per IP', () => {
-      let fromIp: number;
-      beforeAll(async () => {
-        await old.query('DELETE FROM sms_daily_usage');
-        const send = await mixedSends();
-        const hourAgo = new Date(now().getTime() - HOUR_MS);
-        const usage = await current.app.get(SmsDeliveryLog).usage(current.db, {
-          ...send,
-          now: now(),
-          phoneSince: hourAgo,
-          userSince: hourAgo,
-          ipSince: hourAgo,
-        });
-        fromIp = usage.fromIpSince;
-        process.stdout.write(
-          `[upgrade-compatibility] KNOWN GAP: the current release's per-IP count after one send of each release from one IP: ${fromIp} (client_subject is NULL on the previous release's rows)\n`,
-        );
+    // The previous release leaves client_subject and client_network NULL; a trigger
+    // (DeriveKeysOfOlderReleases) derives them from client_ip, so the per-IP limit and the
+    // fraud guard's network share count its sends too.
+    it('the current release counts the previous release’s sends against the IP and the network', async () => {
+      // a /24 of its own (198.18.0.0/15 is for benchmarks): only these two sends are in it
+      const send = await mixedSends(`198.18.${Math.floor(Math.random() * 250)}.7`);
+      const hourAgo = new Date(now().getTime() - HOUR_MS);
+      const usage = await current.app.get(SmsDeliveryLog).usage(current.db, {
+        ...send,
+        now: now(),
+        phoneSince: hourAgo,
+        userSince: hourAgo,
+        ipSince: hourAgo,
       });
+      expect(usage).toMatchObject({ fromIpSince: 2, fromNetworkToday: 2 });
+    });
 
-      it.failing(
-        'KNOWN GAP: the current release counts the previous release’s sends against the IP',
-        () => {
-          expect(fromIp).toBe(2);
-        },
+    it('derives the keys of any address the previous release stores as the current one does', async () => {
+      const addresses = fc.oneof(
+        fc.ipV4(),
+        fc.ipV6(),
+        fc.ipV4().map((v4) => `::ffff:${v4}`),
+        fc.constantFrom('unknown', '2001:DB8:0:0:1::1', '2001:db8::1%eth0', '0.0.0.0', '::'),
+      );
+      const derived = async (clientIp: string) => {
+        const id = await oldReserve({
+          userId: randomUUID(),
+          toPhone: e164(uniquePhone()),
+          clientIp,
+        });
+        await old.query(previous.MARK_FAILED, [id, '0', 'test', now()]); // the budget back
+        const { rows } = await old.query<{ client_subject: string; client_network: string }>(
+          'SELECT client_subject, client_network FROM sms_messages WHERE id = $1',
+          [id],
+        );
+        return rows[0];
+      };
+      await fc.assert(
+        fc.asyncProperty(addresses, async (clientIp) => {
+          expect({ clientIp, ...(await derived(clientIp)) }).toEqual({
+            clientIp,
+            client_subject: ipLimitSubject(clientIp),
+            client_network: clientNetwork(clientIp),
+          });
+        }),
+        { numRuns: 150 },
       );
     });
+  });
+
+  it('an approval by the previous release marks the SMS that carried the code converted', async () => {
+    await old.query('DELETE FROM sms_daily_usage');
+    const user = await registerUser(current.url);
+    const phone = uniquePhone();
+    const sent = await startVerification(current.url, user.accessToken, phone).expect(201);
+    const { rows } = await old.query<{ code_hash: Buffer }>(
+      'SELECT code_hash FROM phone_verifications WHERE id = $1',
+      [sent.body.id],
+    );
+    const approvedAt = now();
+    const approved = await old.query(previous.APPROVE, [
+      sent.body.id,
+      rows[0].code_hash,
+      approvedAt,
+    ]);
+    expect(approved.rowCount).toBe(1);
+    const sms = await old.query<{ converted_at: Date | null }>(
+      'SELECT converted_at FROM sms_messages WHERE verification_id = $1',
+      [sent.body.id],
+    );
+    expect(sms.rows).toEqual([{ converted_at: approvedAt }]);
   });
 });

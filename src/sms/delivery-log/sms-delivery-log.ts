@@ -189,11 +189,6 @@ export class SmsDeliveryLog {
     return id;
   }
 
-  /** The approved code's SMS converted: inside the approval's transaction. */
-  recordConversion(transaction: Transaction, verificationId: string, at: Date): Promise<void> {
-    return this.messages.markConverted(transaction, verificationId, at);
-  }
-
   /** SMS to one mobile operator's numbers since `since`, and how many converted. */
   operatorConversion(on: Queryable, operator: string, since: Date): Promise<SmsConversionRow> {
     return this.messages.operatorConversion(on, operator, since);

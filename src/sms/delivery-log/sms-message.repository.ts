@@ -241,20 +241,6 @@ export class SmsMessageRepository {
     );
   }
 
-  /**
-   * The code of `verificationId`'s latest SMS was approved, inside the caller's transaction: that
-   * SMS converted (what the fraud guard and the statistics count conversion from).
-   */
-  async markConverted(transaction: Transaction, verificationId: string, at: Date): Promise<void> {
-    await transaction.query(
-      `UPDATE sms_messages SET converted_at = $2
-        WHERE id = (SELECT id FROM sms_messages
-                     WHERE verification_id = $1 AND status IN ('sent', 'unknown')
-                     ORDER BY created_at DESC, completed_at DESC LIMIT 1)`,
-      [verificationId, at],
-    );
-  }
-
   /** SMS sent to one mobile operator's numbers since `since`, and how many converted. */
   async operatorConversion(
     on: Queryable,
