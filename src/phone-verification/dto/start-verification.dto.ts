@@ -2,15 +2,20 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { SMS_LOCALES, type SmsLocale } from '../../config/environment';
 
+/** The longest phone input looked at (any accepted form); the number's own rules are INVALID_PHONE's. */
+export const PHONE_INPUT_MAX_LENGTH = 64;
+export const CHALLENGE_MAX_LENGTH = 4096;
+
 export class StartVerificationDto {
   @ApiProperty({
+    maxLength: PHONE_INPUT_MAX_LENGTH,
     example: '9812345678',
     description:
       'A Nepali mobile number: 98XXXXXXXX, +977 98XXXXXXXX, 00977…, 977…, with spaces, dashes, dots or ' +
       'parentheses, or in Devanagari digits.',
   })
   @IsString()
-  @MaxLength(64)
+  @MaxLength(PHONE_INPUT_MAX_LENGTH)
   phone!: string;
 
   @ApiPropertyOptional({
@@ -25,7 +30,7 @@ export class StartVerificationDto {
   locale?: SmsLocale;
 
   @ApiPropertyOptional({
-    maxLength: 4096,
+    maxLength: CHALLENGE_MAX_LENGTH,
     example:
       'eyJjaGFsbGVuZ2UiOnsicGFyYW1ldGVycyI6ey4uLn0sInNpZ25hdHVyZSI6Ii4uLiJ9LCJzb2x1dGlvbiI6ey4uLn19',
     description:
@@ -35,6 +40,6 @@ export class StartVerificationDto {
   })
   @IsOptional()
   @IsString()
-  @MaxLength(4096)
+  @MaxLength(CHALLENGE_MAX_LENGTH)
   challenge?: string;
 }
