@@ -14,6 +14,17 @@ export type Verification = Schemas['VerificationView'];
 export type VerificationStatus = Verification['status'];
 export type FieldProblem = Schemas['ProblemFieldError'];
 
+/**
+ * The JSON body of a POST as the document types it. Bodies are written `{ … } satisfies
+ * Body<'/v1/…'>`: openapi-fetch infers its init argument, and an inferred type is never checked
+ * for excess properties, so without `satisfies` a field the API does not take would compile.
+ */
+export type Body<P extends keyof paths> = paths[P] extends {
+  post: { requestBody?: { content: { 'application/json': infer B } } };
+}
+  ? B
+  : never;
+
 /** Every problem document the API answers, one type per `code` (switch on `code` to narrow). */
 export type Problem = Schemas[Extract<keyof Schemas, `${string}Problem`>];
 export type ProblemCode = Problem['code'];
@@ -82,13 +93,19 @@ export class ApiClient {
 
   register(username: string, password: string): Promise<RegisterResponse> {
     return this.send((headers) =>
-      this.api.POST('/v1/auth/register', { body: { username, password }, headers }),
+      this.api.POST('/v1/auth/register', {
+        body: { username, password } satisfies Body<'/v1/auth/register'>,
+        headers,
+      }),
     );
   }
 
   login(username: string, password: string): Promise<TokenPair> {
     return this.send((headers) =>
-      this.api.POST('/v1/auth/login', { body: { username, password }, headers }),
+      this.api.POST('/v1/auth/login', {
+        body: { username, password } satisfies Body<'/v1/auth/login'>,
+        headers,
+      }),
     );
   }
 
@@ -97,7 +114,10 @@ export class ApiClient {
     const refreshToken = this.session.tokens?.refreshToken;
     if (!refreshToken) return;
     await this.send((headers) =>
-      this.api.POST('/v1/auth/logout', { body: { refreshToken }, headers }),
+      this.api.POST('/v1/auth/logout', {
+        body: { refreshToken } satisfies Body<'/v1/auth/logout'>,
+        headers,
+      }),
     );
   }
 
@@ -114,7 +134,9 @@ export class ApiClient {
     const send = (challenge?: string) =>
       this.authenticated((headers) =>
         this.api.POST('/v1/phone-verifications', {
-          body: challenge === undefined ? { phone, locale } : { phone, locale, challenge },
+          body: (challenge === undefined
+            ? { phone, locale }
+            : { phone, locale, challenge }) satisfies Body<'/v1/phone-verifications'>,
           headers,
         }),
       );
@@ -135,7 +157,10 @@ export class ApiClient {
 
   checkCode(phone: string, code: string): Promise<Verification> {
     return this.authenticated((headers) =>
-      this.api.POST('/v1/phone-verifications/check', { body: { phone, code }, headers }),
+      this.api.POST('/v1/phone-verifications/check', {
+        body: { phone, code } satisfies Body<'/v1/phone-verifications/check'>,
+        headers,
+      }),
     );
   }
 
@@ -188,7 +213,10 @@ export class ApiClient {
     try {
       this.session.replaceTokens(
         await this.send((headers) =>
-          this.api.POST('/v1/auth/refresh', { body: { refreshToken }, headers }),
+          this.api.POST('/v1/auth/refresh', {
+            body: { refreshToken } satisfies Body<'/v1/auth/refresh'>,
+            headers,
+          }),
         ),
       );
       return true;

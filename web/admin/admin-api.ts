@@ -1,4 +1,4 @@
-import { ApiClient } from '../api-client.js';
+import { ApiClient, type Body } from '../api-client.js';
 import type {
   AllowlistEntry,
   Block,
@@ -26,7 +26,10 @@ export class AdminApiClient extends ApiClient {
 
   addBlock(target: PhoneTarget, seconds: number, reason: string): Promise<Block> {
     return this.authenticated((headers) =>
-      this.api.POST('/v1/admin/blocks', { body: { ...target, seconds, reason }, headers }),
+      this.api.POST('/v1/admin/blocks', {
+        body: { ...target, seconds, reason } satisfies Body<'/v1/admin/blocks'>,
+        headers,
+      }),
     );
   }
 
@@ -42,7 +45,10 @@ export class AdminApiClient extends ApiClient {
 
   addToAllowlist(target: PhoneTarget, note: string): Promise<AllowlistEntry> {
     return this.authenticated((headers) =>
-      this.api.POST('/v1/admin/allowlist', { body: { ...target, note }, headers }),
+      this.api.POST('/v1/admin/allowlist', {
+        body: { ...target, note } satisfies Body<'/v1/admin/allowlist'>,
+        headers,
+      }),
     );
   }
 
