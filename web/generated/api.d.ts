@@ -505,16 +505,16 @@ export type components = {
        */
       phone: string;
       /**
-       * @description Language of the SMS. Without it, Accept-Language decides (the preferred of `en` and `ne`), else the service default (SMS_DEFAULT_LOCALE).
+       * @description Language of the SMS. Without it, Accept-Language decides (the preferred of `en` and `ne`), else the service default (SMS_DEFAULT_LOCALE). Null is the same as absent.
        * @example ne
-       * @enum {string}
+       * @enum {string|null}
        */
-      locale?: 'en' | 'ne';
+      locale?: 'en' | 'ne' | null;
       /**
-       * @description A solved proof-of-work challenge: base64 of the JSON `{ challenge, solution }` that ALTCHA’s solver produces for a challenge from GET /v1/challenges. Needed when a send answers 428 CHALLENGE_REQUIRED; each challenge works once.
+       * @description A solved proof-of-work challenge: base64 of the JSON `{ challenge, solution }` that ALTCHA’s solver produces for a challenge from GET /v1/challenges. Needed when a send answers 428 CHALLENGE_REQUIRED; each challenge works once. Null is the same as absent.
        * @example eyJjaGFsbGVuZ2UiOnsicGFyYW1ldGVycyI6ey4uLn0sInNpZ25hdHVyZSI6Ii4uLiJ9LCJzb2x1dGlvbiI6ey4uLn19
        */
-      challenge?: string;
+      challenge?: string | null;
     };
     VerificationView: {
       /**

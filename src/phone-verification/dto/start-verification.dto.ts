@@ -19,11 +19,13 @@ export class StartVerificationDto {
   phone!: string;
 
   @ApiPropertyOptional({
-    enum: SMS_LOCALES,
+    // null in the enum too: OpenAPI 3.0 allows null for an enum only when the enum lists it
+    enum: [...SMS_LOCALES, null],
+    nullable: true,
     example: 'ne',
     description:
       'Language of the SMS. Without it, Accept-Language decides (the preferred of `en` and `ne`), else the ' +
-      'service default (SMS_DEFAULT_LOCALE).',
+      'service default (SMS_DEFAULT_LOCALE). Null is the same as absent.',
   })
   @IsOptional()
   @IsIn(SMS_LOCALES, { message: `locale must be one of ${SMS_LOCALES.join(', ')}` })
@@ -31,12 +33,13 @@ export class StartVerificationDto {
 
   @ApiPropertyOptional({
     maxLength: CHALLENGE_MAX_LENGTH,
+    nullable: true,
     example:
       'eyJjaGFsbGVuZ2UiOnsicGFyYW1ldGVycyI6ey4uLn0sInNpZ25hdHVyZSI6Ii4uLiJ9LCJzb2x1dGlvbiI6ey4uLn19',
     description:
       'A solved proof-of-work challenge: base64 of the JSON `{ challenge, solution }` that ALTCHA’s solver ' +
       'produces for a challenge from GET /v1/challenges. Needed when a send answers 428 CHALLENGE_REQUIRED; ' +
-      'each challenge works once.',
+      'each challenge works once. Null is the same as absent.',
   })
   @IsOptional()
   @IsString()
