@@ -2140,7 +2140,7 @@ export interface operations {
       /** @description `SMS_GATEWAY_UNAVAILABLE`: No SMS could be handed over: the provider was not reached (nothing counts), or its answer was lost (the SMS may arrive and counts; Retry-After: the cooldown).<br>`SMS_BUDGET_EXHAUSTED`: The service has sent all the SMS it may send today (Retry-After: next UTC day).<br>`DATABASE_UNAVAILABLE`: The service cannot reach its database; retry after Retry-After (5 s). */
       503: {
         headers: {
-          /** @description Seconds to wait before retrying, with SMS_GATEWAY_UNAVAILABLE, SMS_BUDGET_EXHAUSTED, DATABASE_UNAVAILABLE when the body has `retryAfterSeconds`. */
+          /** @description Seconds to wait before retrying (as the body's `retryAfterSeconds`): always with SMS_BUDGET_EXHAUSTED, DATABASE_UNAVAILABLE; with SMS_GATEWAY_UNAVAILABLE when the body carries `retryAfterSeconds`. */
           'Retry-After'?: number;
           [name: string]: unknown;
         };

@@ -207,12 +207,19 @@ function assemble(
   const refs: ReferenceObject[] = codes.map((code) => ({
     $ref: `#/components/schemas/${problemSchemaName(code)}`,
   }));
+  const by = (kind: 'required' | 'optional' | 'none') =>
+    codes.filter((code) => retryMember(code) === kind).join(', ');
   const retrying = codes.filter((code) => retryMember(code) !== 'none');
   const alwaysRetry = codes.every((code) => retryMember(code) === 'required');
+  const sometimes = [
+    by('required') && `always with ${by('required')}`,
+    by('optional') && `with ${by('optional')} when the body carries \`retryAfterSeconds\``,
+    by('none') && `never with ${by('none')}`,
+  ].filter(Boolean);
   const retryAfter: HeaderObject = {
     description: alwaysRetry
       ? 'Seconds to wait before retrying (also in the body as `retryAfterSeconds`).'
-      : `Seconds to wait before retrying, with ${retrying.join(', ')} when the body has \`retryAfterSeconds\`.`,
+      : `Seconds to wait before retrying (as the body's \`retryAfterSeconds\`): ${sometimes.join('; ')}.`,
     required: alwaysRetry,
     schema: { type: 'integer', minimum: 0, example: 42 },
   };
