@@ -16,7 +16,9 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         'Verifies a Nepali mobile number (NTC, Ncell) by SMS one-time code. Register or log in, ' +
           'press **Authorize** and paste the `accessToken`, then start a verification and check the code.\n\n' +
           'Every error is an RFC 9457 problem document (`application/problem+json`) whose `code` is stable; ' +
-          'every 429 carries `Retry-After`.',
+          'every 429 carries `Retry-After`. Each error response lists the codes the route can answer, one schema ' +
+          'per code with the members it always carries required: a client generated from this document ' +
+          '(openapi-typescript, openapi-generator) can switch over `code` exhaustively.',
       )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
