@@ -17,6 +17,7 @@ export default tseslint.config(
       'node_modules/**',
       'coverage/**',
       'public/js/**',
+      'web/generated/**', // npm run client:generate
       'test-artifacts/**',
       'data/**',
     ],

@@ -1,8 +1,7 @@
 import { VersioningType } from '@nestjs/common';
 import type { HelmetOptions } from 'helmet';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { documentJsonOnlyBodies } from './common/http/api-problem-response';
+import { SwaggerModule } from '@nestjs/swagger';
 import { isNonJsonBody } from './common/http/json-only';
 import { PROBLEM_CONTENT_TYPE } from './common/http/problem-details';
 import { securityHeaders } from './common/http/security-headers';
@@ -16,6 +15,7 @@ import {
 import { AppLogger } from './common/logging/app-logger';
 import { requestIdFor } from './common/logging/logging.module';
 import { noteClientIp } from './common/logging/request-log-fields';
+import { createOpenApiDocument } from './openapi';
 import { AppConfig } from './config/app-config';
 import { ShutdownState } from './health/shutdown-state';
 import { serveSignUpWallPage } from './page/sign-up-wall-page';
@@ -111,20 +111,5 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
 }
 
 function setUpSwagger(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Phone verification')
-      .setDescription(
-        'Verifies a Nepali mobile number (NTC, Ncell) by SMS one-time code. Register or log in, ' +
-          'press **Authorize** and paste the `accessToken`, then start a verification and check the code.\n\n' +
-          'Every error is an RFC 9457 problem document (`application/problem+json`) whose `code` is stable; ' +
-          'every 429 carries `Retry-After`.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
-  documentJsonOnlyBodies(document);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, createOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
 }

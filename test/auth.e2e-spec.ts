@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { AuthCleanupJob } from '../src/auth/auth-cleanup.job';
 import { registerUser, uniqueUsername } from './support/accounts';
+import { OpenApiConformance } from './support/openapi-conformance';
 import { createTestApp, TestApp } from './support/test-app';
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
@@ -29,6 +30,8 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 describe('Accounts: auth (real PostgreSQL)', () => {
   let t: TestApp;
+  /** Every response of this spec, checked against /docs-json by the last test. */
+  const conformance = new OpenApiConformance();
   /** Every password and token a test used; none may ever show up in the logs. */
   const secrets = new Set<string>();
 
@@ -59,7 +62,7 @@ describe('Accounts: auth (real PostgreSQL)', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ recorder: conformance });
   });
   afterAll(() => t.close());
 
@@ -515,11 +518,14 @@ describe('Accounts: auth (real PostgreSQL)', () => {
 
     it('needs no access token: with none, or an expired one, the refresh token alone ends its session', async () => {
       const account = await register();
+      const other = keep(await login(account.username, account.password).expect(200));
       await request(t.url)
         .post('/v1/auth/logout')
         .send({ refreshToken: account.refreshToken })
         .expect(204);
       await refresh(account.refreshToken).expect(401);
+      // only that session: the account's other login goes on
+      keep(await refresh(other.body.refreshToken).expect(200));
 
       const session = keep(await login(account.username, account.password).expect(200));
       t.clock.advance(t.config.auth.accessTtlSeconds + 1);
@@ -592,12 +598,12 @@ describe('Accounts: auth (real PostgreSQL)', () => {
   it('documents every accounts route, its responses and its security in the OpenAPI document', async () => {
     const { body: doc } = await request(t.url).get('/docs-json').expect(200);
     const routes: Array<[string, string, string[], boolean]> = [
-      ['/v1/auth/register', 'post', ['201', '400', '409', '415', '429'], false],
-      ['/v1/auth/login', 'post', ['200', '400', '401', '415', '429'], false],
-      ['/v1/auth/refresh', 'post', ['200', '400', '401', '415', '429'], false],
-      ['/v1/auth/logout', 'post', ['204', '400', '401', '415', '429'], false],
-      ['/v1/users/me', 'get', ['200', '401'], true],
-      ['/v1/users/me/phone', 'delete', ['204', '401'], true],
+      ['/v1/auth/register', 'post', ['201', '400', '409', '413', '415', '429', '503'], false],
+      ['/v1/auth/login', 'post', ['200', '400', '401', '413', '415', '429', '503'], false],
+      ['/v1/auth/refresh', 'post', ['200', '400', '401', '413', '415', '429', '503'], false],
+      ['/v1/auth/logout', 'post', ['204', '400', '401', '413', '415', '429', '503'], false],
+      ['/v1/users/me', 'get', ['200', '401', '503'], true],
+      ['/v1/users/me/phone', 'delete', ['204', '401', '503'], true],
     ];
     for (const [path, method, statuses, protectedRoute] of routes) {
       const operation = doc.paths[path]?.[method];
@@ -636,5 +642,9 @@ describe('Accounts: auth (real PostgreSQL)', () => {
     for (const secret of secrets) expect(logs).not.toContain(secret);
     expect(logs).not.toContain('$argon2');
     expect(logs).not.toMatch(/refreshToken"\s*:\s*"[A-Za-z0-9_-]{20,}/);
+  });
+
+  it('answered only what the OpenAPI document (/docs-json) describes', async () => {
+    await conformance.expectConformance(t.url, 20);
   });
 });

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { registerUser, RegisteredUser } from './support/accounts';
 import { CutMode, TcpProxy } from './support/tcp-proxy';
+import { OpenApiConformance } from './support/openapi-conformance';
 import { createTestApp, TestApp } from './support/test-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import {
@@ -34,6 +35,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * new ones refused or black-holed, or live ones frozen) and restore, under a running app.
  */
 describe('Database faults (PostgreSQL behind a TCP proxy)', () => {
+  /** Every response of this spec (503s included), checked against /docs-json by the last test. */
+  const conformance = new OpenApiConformance();
   let database: TestDatabase;
   let proxy: TcpProxy;
   let t: TestApp;
@@ -50,6 +53,7 @@ describe('Database faults (PostgreSQL behind a TCP proxy)', () => {
     proxied.port = String(port);
     t = await createTestApp({
       database,
+      recorder: conformance,
       env: { DATABASE_URL: proxied.toString(), OTP_MAX_SENDS_PER_IP_PER_HOUR: '1000' },
     });
     direct = new Client({ connectionString: database.url });
@@ -282,5 +286,9 @@ describe('Database faults (PostgreSQL behind a TCP proxy)', () => {
   it('answered no request of any of the outages above with a 500', () => {
     const internalErrors = t.logs.parsed().filter((line) => line.code === 'INTERNAL_ERROR');
     expect(internalErrors).toEqual([]);
+  });
+
+  it('answered only what the OpenAPI document (/docs-json) describes', async () => {
+    await conformance.expectConformance(t.url, 10);
   });
 });

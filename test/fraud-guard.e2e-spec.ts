@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { FraudService } from '../src/fraud/fraud.service';
 import { solvedChallenge } from './support/challenges';
+import { OpenApiConformance } from './support/openapi-conformance';
 import { createTestApp, TestApp } from './support/test-app';
 import { e164 } from './support/verification-flow';
 
@@ -51,8 +52,10 @@ function check(baseUrl: string, who: Caller, phone: string, code: string) {
 describe('the fraud guard against SMS pumping', () => {
   describe('prefix velocity and conversion', () => {
     let t: TestApp;
+    const conformance = new OpenApiConformance();
     beforeAll(async () => {
       t = await createTestApp({
+        recorder: conformance,
         env: {
           TRUST_PROXY: 'true',
           FRAUD_CHALLENGE: 'never',
@@ -140,12 +143,18 @@ describe('the fraud guard against SMS pumping', () => {
       expect(res.text).toMatch(/phone_verify_send_refusals_total\{reason="blocked"\} [1-9]/);
       expect(res.text).toMatch(/phone_verify_fraud_blocks_active [1-9]/);
     });
+
+    it('answered only what the OpenAPI document (/docs-json) describes', async () => {
+      await conformance.expectConformance(t.url, 3);
+    });
   });
 
   describe('proof-of-work challenges', () => {
     let t: TestApp;
+    const conformance = new OpenApiConformance();
     beforeAll(async () => {
       t = await createTestApp({
+        recorder: conformance,
         env: {
           TRUST_PROXY: 'true',
           FRAUD_CHALLENGE: 'always',
@@ -200,12 +209,18 @@ describe('the fraud guard against SMS pumping', () => {
       expect(over.body.code).toBe('TOO_MANY_REQUESTS');
       expect(over.headers['retry-after']).toBeDefined();
     });
+
+    it('answered only what the OpenAPI document (/docs-json) describes', async () => {
+      await conformance.expectConformance(t.url, 3);
+    });
   });
 
   describe('the risky rule (FRAUD_CHALLENGE=risky)', () => {
     let t: TestApp;
+    const conformance = new OpenApiConformance();
     beforeAll(async () => {
       t = await createTestApp({
+        recorder: conformance,
         env: {
           TRUST_PROXY: 'true',
           FRAUD_CHALLENGE: 'risky',
@@ -237,12 +252,18 @@ describe('the fraud guard against SMS pumping', () => {
       await send(t.url, await caller(t.url), numberIn('982603')).expect(428);
       await send(t.url, await caller(t.url), numberIn('982604')).expect(201);
     });
+
+    it('answered only what the OpenAPI document (/docs-json) describes', async () => {
+      await conformance.expectConformance(t.url, 3);
+    });
   });
 
   describe("each network's share of the daily budget", () => {
     let t: TestApp;
+    const conformance = new OpenApiConformance();
     beforeAll(async () => {
       t = await createTestApp({
+        recorder: conformance,
         env: {
           TRUST_PROXY: 'true',
           FRAUD_CHALLENGE: 'never',
@@ -275,6 +296,10 @@ describe('the fraud guard against SMS pumping', () => {
       }
       await send(t.url, await caller(t.url, '2001:db8:77:ff::9'), numberIn('980101')).expect(429);
       await send(t.url, await caller(t.url, '2001:db8:78::1'), numberIn('980101')).expect(201);
+    });
+
+    it('answered only what the OpenAPI document (/docs-json) describes', async () => {
+      await conformance.expectConformance(t.url, 3);
     });
   });
 });

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { BODY_LIMIT_BYTES } from '../src/app.setup';
 import { registerUser } from './support/accounts';
 import { closeRawAgent, sendOverSocket, sendRaw } from './support/raw-http';
+import { OpenApiConformance } from './support/openapi-conformance';
 import { createTestApp, TestApp } from './support/test-app';
 import {
   checkCode,
@@ -132,8 +133,10 @@ describe('Security headers (real PostgreSQL)', () => {
 
 describe('Body limit: exactly 100 kB (real PostgreSQL)', () => {
   let t: TestApp;
+  /** Every response of this block, checked against /docs-json by its last test. */
+  const conformance = new OpenApiConformance();
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ recorder: conformance });
   });
   afterAll(async () => {
     closeRawAgent();
@@ -219,6 +222,10 @@ describe('Body limit: exactly 100 kB (real PostgreSQL)', () => {
     );
     expect(res.status).toBe(413);
     expect(res.elapsedMs).toBeLessThan(1000);
+  });
+
+  it('answered only what the OpenAPI document (/docs-json) describes', async () => {
+    await conformance.expectConformance(t.url, 3);
   });
 });
 
@@ -326,9 +333,12 @@ describe('Why configureApp caps headersTimeout and the checking interval (Node i
 
 describe('Retry-After accompanies every 429 (real PostgreSQL)', () => {
   let t: TestApp;
+  /** Every response of this block, checked against /docs-json by its last test. */
+  const conformance = new OpenApiConformance();
   const seen: Array<{ code: string; header: string | undefined; retryAfterSeconds: unknown }> = [];
   beforeAll(async () => {
     t = await createTestApp({
+      recorder: conformance,
       env: {
         TRUST_PROXY: 'true',
         OTP_RESEND_COOLDOWN_SECONDS: '60',
@@ -462,5 +472,9 @@ describe('Retry-After accompanies every 429 (real PostgreSQL)', () => {
       ]),
     );
     expect(seen.every((s) => s.header !== undefined)).toBe(true);
+  });
+
+  it('answered only what the OpenAPI document (/docs-json) describes', async () => {
+    await conformance.expectConformance(t.url, 10);
   });
 });

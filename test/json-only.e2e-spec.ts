@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { registerUser, RegisteredUser, uniqueUsername } from './support/accounts';
 import { sendRaw } from './support/raw-http';
+import { OpenApiConformance } from './support/openapi-conformance';
 import { createTestApp, TestApp } from './support/test-app';
 import { uniquePhone } from './support/verification-flow';
 
@@ -15,9 +16,11 @@ const PROBLEM = 'application/problem+json; charset=utf-8';
 
 describe('JSON only (real PostgreSQL)', () => {
   let t: TestApp;
+  /** Every response of this block, checked against /docs-json by its last test. */
+  const conformance = new OpenApiConformance();
   let user: RegisteredUser;
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ recorder: conformance });
     user = await registerUser(t.url);
   });
   afterAll(() => t.close());
@@ -154,5 +157,9 @@ describe('JSON only (real PostgreSQL)', () => {
       .delete('/v1/users/me/phone')
       .set('authorization', `Bearer ${user.accessToken}`)
       .expect(204);
+  });
+
+  it('answered only what the OpenAPI document (/docs-json) describes', async () => {
+    await conformance.expectConformance(t.url, 10);
   });
 });

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { buildOpenApiDocument } from '../tools/openapi-document';
 import { createTestApp, TestApp } from './support/test-app';
 
 /**
@@ -64,6 +65,8 @@ interface Schema {
   properties?: Record<string, Schema>;
   items?: Schema;
   allOf?: Schema[];
+  oneOf?: Schema[];
+  required?: string[];
 }
 interface MediaType {
   schema?: Schema;
@@ -72,7 +75,7 @@ interface MediaType {
 }
 interface Response {
   description?: string;
-  headers?: Record<string, unknown>;
+  headers?: Record<string, { required?: boolean }>;
   content?: Record<string, MediaType>;
 }
 interface Operation {
@@ -86,6 +89,24 @@ interface OpenApiDocument {
   paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, Schema>; securitySchemes: Record<string, unknown> };
 }
+
+/** `INVALID_CODE` → `InvalidCodeProblem`, the schema of one code's problem document. */
+const schemaNameOf = (code: string): string =>
+  code
+    .toLowerCase()
+    .split('_')
+    .map((word) => word[0].toUpperCase() + word.slice(1))
+    .join('') + 'Problem';
+
+/** The codes an error response's schema admits: one `<Code>Problem` reference, or a oneOf of them. */
+const problemCodesOf = (schema: Schema | undefined): string[] =>
+  (schema?.oneOf ?? (schema ? [schema] : [])).map(({ $ref }) => {
+    const name = ($ref ?? '').replace('#/components/schemas/', '');
+    return name
+      .replace(/Problem$/, '')
+      .replace(/([a-z])([A-Z])/g, '$1_$2')
+      .toUpperCase();
+  });
 
 describe('OpenAPI document (/docs-json) against API.md', () => {
   let t: TestApp;
@@ -125,6 +146,10 @@ describe('OpenAPI document (/docs-json) against API.md', () => {
     }
     return missing;
   };
+
+  it('is the document npm run client:generate builds without a database (tools/openapi-document.ts)', async () => {
+    expect(JSON.parse(JSON.stringify(await buildOpenApiDocument()))).toEqual(doc);
+  });
 
   it('lists exactly the routes API.md lists', () => {
     expect(operations.map(({ route }) => route).sort()).toEqual(Object.keys(API_MD_ERRORS).sort());
@@ -171,10 +196,10 @@ describe('OpenAPI document (/docs-json) against API.md', () => {
       }
       for (const [status, codes] of Object.entries(expected)) {
         const media = operation.responses[status]?.content?.['application/problem+json'];
-        expect({ route, status, schema: media?.schema?.$ref }).toEqual({
+        expect({ route, status, schema: problemCodesOf(media?.schema) }).toEqual({
           route,
           status,
-          schema: '#/components/schemas/ProblemDocument',
+          schema: expect.arrayContaining(codes),
         });
         for (const code of codes) {
           expect({ route, status, code, example: media?.examples?.[code]?.value }).toEqual({
@@ -188,13 +213,46 @@ describe('OpenAPI document (/docs-json) against API.md', () => {
     }
   });
 
+  it('gives each error response the schemas of exactly the codes its examples show', () => {
+    for (const { route, operation } of operations) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        const media = response.content?.['application/problem+json'];
+        if (Number(status) < 400 || !media) continue;
+        expect({ route, status, codes: problemCodesOf(media.schema).sort() }).toEqual({
+          route,
+          status,
+          codes: Object.keys(media.examples ?? {}).sort(),
+        });
+      }
+    }
+  });
+
+  it('makes required the members each code always carries', () => {
+    const required = (code: string): string[] =>
+      doc.components.schemas[schemaNameOf(code)]?.required ?? [];
+    expect(required('INVALID_CODE')).toContain('attemptsLeft');
+    expect(required('VALIDATION_FAILED')).toContain('errors');
+    expect(required('CHALLENGE_REQUIRED')).toContain('challengeUrl');
+    for (const { route, operation } of operations) {
+      const tooMany = operation.responses['429'];
+      if (!tooMany) continue;
+      for (const code of problemCodesOf(tooMany.content?.['application/problem+json']?.schema)) {
+        expect({ route, code, required: required(code) }).toEqual({
+          route,
+          code,
+          required: expect.arrayContaining(['retryAfterSeconds']),
+        });
+      }
+    }
+  });
+
   it('documents the Retry-After header on every 429', () => {
     for (const { route, operation } of operations) {
       const tooMany = operation.responses['429'];
       if (tooMany)
-        expect({ route, headers: Object.keys(tooMany.headers ?? {}) }).toEqual({
+        expect({ route, header: tooMany.headers?.['Retry-After'] }).toEqual({
           route,
-          headers: ['Retry-After'],
+          header: expect.objectContaining({ required: true }),
         });
     }
   });

@@ -43,6 +43,16 @@ describe('The sign-up wall page is served at / from public/', () => {
     await request(t.url).get('/js/steps/code-step.js').expect(200);
   });
 
+  it('serves openapi-fetch, which the compiled client imports, as an ES module and nothing else of its package', async () => {
+    const client = readFileSync(join(__dirname, '..', 'public', 'js', 'api-client.js'), 'utf8');
+    expect(client).toContain("from '/vendor/openapi-fetch/index.mjs'");
+    const script = await request(t.url).get('/vendor/openapi-fetch/index.mjs').expect(200);
+    expect(script.headers['content-type']).toMatch(/^(text|application)\/javascript/);
+    expect(script.text).toContain('function createClient');
+    await request(t.url).get('/vendor/openapi-fetch/index.cjs').expect(404);
+    await request(t.url).get('/vendor/openapi-fetch/package.json').expect(404);
+  });
+
   it('never serves the raw template, and unknown paths stay problem+json 404s', async () => {
     const raw = await request(t.url).get('/index.html').expect(404);
     expect(raw.headers['content-type']).toContain('application/problem+json');

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { registerUser } from './support/accounts';
+import { OpenApiConformance } from './support/openapi-conformance';
 import { createTestApp, TestApp } from './support/test-app';
 import {
   checkCode,
@@ -18,8 +19,13 @@ const toDevanagari = (digits: string) =>
 
 describe('POST /v1/phone-verifications/check and the verification resource', () => {
   let t: TestApp;
+  /** Every response of this spec, checked against /docs-json by the last test. */
+  const conformance = new OpenApiConformance();
   beforeAll(async () => {
-    t = await createTestApp({ env: { OTP_MAX_SENDS_PER_IP_PER_HOUR: '1000' } });
+    t = await createTestApp({
+      env: { OTP_MAX_SENDS_PER_IP_PER_HOUR: '1000' },
+      recorder: conformance,
+    });
   });
   afterAll(() => t.close());
 
@@ -226,5 +232,9 @@ describe('POST /v1/phone-verifications/check and the verification resource', () 
         .set('authorization', `Bearer ${token}`)
         .expect(403);
     });
+  });
+
+  it('answered only what the OpenAPI document (/docs-json) describes', async () => {
+    await conformance.expectConformance(t.url, 20);
   });
 });

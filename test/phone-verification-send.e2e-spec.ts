@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { registerUser } from './support/accounts';
+import { OpenApiConformance } from './support/openapi-conformance';
 import { createTestApp, TestApp } from './support/test-app';
 import { checkCode, e164, startVerification, uniquePhone } from './support/verification-flow';
 
@@ -15,8 +16,10 @@ const LIMITS = {
 
 describe('POST /v1/phone-verifications (send)', () => {
   let t: TestApp;
+  /** Every response of this block, checked against /docs-json by its last test. */
+  const conformance = new OpenApiConformance();
   beforeAll(async () => {
-    t = await createTestApp({ env: LIMITS });
+    t = await createTestApp({ recorder: conformance, env: LIMITS });
   });
   afterAll(() => t.close());
   beforeEach(() => t.sms.clear());
@@ -424,12 +427,21 @@ describe('POST /v1/phone-verifications (send)', () => {
       await checkCode(t.url, accessToken, phone, t.sms.lastCodeFor(e164(phone))).expect(200);
     });
   });
+
+  it('answered only what the OpenAPI document (/docs-json) describes', async () => {
+    await conformance.expectConformance(t.url, 20);
+  });
 });
 
 describe('the daily SMS budget', () => {
   let t: TestApp;
+  /** Every response of this block, checked against /docs-json by its last test. */
+  const conformance = new OpenApiConformance();
   beforeAll(async () => {
-    t = await createTestApp({ env: { SMS_DAILY_BUDGET: '2', TRUST_PROXY: 'true' } });
+    t = await createTestApp({
+      recorder: conformance,
+      env: { SMS_DAILY_BUDGET: '2', TRUST_PROXY: 'true' },
+    });
   });
   afterAll(() => t.close());
 
@@ -455,5 +467,9 @@ describe('the daily SMS budget', () => {
     await startVerification(t.url, users[2].accessToken, uniquePhone(), {
       'x-forwarded-for': '198.51.102.3',
     }).expect(201);
+  });
+
+  it('answered only what the OpenAPI document (/docs-json) describes', async () => {
+    await conformance.expectConformance(t.url, 3);
   });
 });

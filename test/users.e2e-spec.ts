@@ -3,15 +3,18 @@ import { DomainError } from '../src/common/errors/domain-error';
 import { UsersService } from '../src/users/users.service';
 import { PhoneInUseError } from '../src/users/users.errors';
 import { registerUser } from './support/accounts';
+import { OpenApiConformance } from './support/openapi-conformance';
 import { createTestApp, TestApp } from './support/test-app';
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
 describe('Accounts: users (real PostgreSQL)', () => {
   let t: TestApp;
+  /** Every response of this spec, checked against /docs-json by the last test. */
+  const conformance = new OpenApiConformance();
   let users: UsersService;
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ recorder: conformance });
     users = t.app.get(UsersService);
   });
   afterAll(() => t.close());
@@ -187,5 +190,9 @@ describe('Accounts: users (real PostgreSQL)', () => {
       ).rejects.toThrow('the caller fails later');
       expect(await users.findVerifiedOwnerId(t.db, phone)).toBeNull();
     });
+  });
+
+  it('answered only what the OpenAPI document (/docs-json) describes', async () => {
+    await conformance.expectConformance(t.url, 20);
   });
 });

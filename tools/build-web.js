@@ -14,6 +14,7 @@ const problems = [...(error ? [error] : []), ...parsed.errors];
 fs.rmSync(parsed.options.outDir, { recursive: true, force: true });
 
 for (const fileName of parsed.fileNames) {
+  if (fileName.endsWith('.d.ts')) continue; // types only (web/generated/api.d.ts): tsc emits nothing
   const output = ts.transpileModule(fs.readFileSync(fileName, 'utf8'), {
     compilerOptions: parsed.options,
     fileName,

@@ -1,4 +1,4 @@
-import type { TokenPair } from './api-types.js';
+import type { TokenPair } from './api-client.js';
 
 export interface Tokens {
   accessToken: string;

@@ -1,5 +1,5 @@
 import { ApiClient, ApiError } from './api-client.js';
-import type { User, Verification } from './api-types.js';
+import type { User, Verification } from './api-client.js';
 import { describeFailure, type HumanError } from './error-messages.js';
 import { byId, whileBusy } from './form-ui.js';
 import type { Text } from './i18n/catalogue.js';

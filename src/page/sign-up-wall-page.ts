@@ -2,6 +2,7 @@ import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { serveApiClientScripts } from './api-client-script';
 import { serveProofOfWorkScripts } from './proof-of-work-scripts';
 
 /** The placeholder public/index.html carries wherever the page needs the one-time code's length. */
@@ -63,6 +64,7 @@ export async function serveSignUpWallPage(
       (signUpPage || !PAGE_ENTRY_FILES.has(pathname)),
   });
   await serveProofOfWorkScripts(app);
+  await serveApiClientScripts(app);
   app
     .getHttpAdapter()
     .getInstance()

@@ -142,9 +142,13 @@ export class PhoneVerificationController {
   @ApiProblemResponse(
     429,
     {
-      TOO_MANY_ATTEMPTS: 'Too many wrong codes; start a new verification (Retry-After says when).',
+      TOO_MANY_ATTEMPTS:
+        'Too many wrong codes: this verification has failed and checking again will not help. A new code is ' +
+        'needed: start a new verification (POST /v1/phone-verifications), possible after Retry-After seconds.',
     },
-    { retryAfterSeconds: 0 },
+    { retryAfterSeconds: 42 },
+    'Seconds until a new verification of this number can be sent (the resend cooldown from the last SMS), ' +
+      'at least 1; also in the body as `retryAfterSeconds`. Checking again after it still answers 429.',
   )
   check(
     @CurrentUser() user: AuthenticatedUser,

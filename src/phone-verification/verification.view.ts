@@ -24,6 +24,7 @@ export class VerificationView {
   status!: VerificationStatus;
 
   @ApiProperty({
+    type: 'integer',
     example: 5,
     description: 'Wrong codes still allowed; not reset when a code is sent again.',
   })

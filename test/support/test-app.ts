@@ -23,6 +23,8 @@ export interface TestAppOptions {
   clock?: FakeClock;
   /** Keep the SMS_GATEWAY adapter (e.g. Sparrow against FakeSparrowServer) instead of FakeSmsGateway. */
   realSmsGateway?: boolean;
+  /** Sees every response the app sends (test/support/openapi-conformance.ts), from the first. */
+  recorder?: { attach(app: NestFastifyApplication): void };
   /** Further provider overrides. */
   customise?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
 }
@@ -103,6 +105,7 @@ async function bootTestApp(
     bufferLogs: true,
   });
   await configureApp(app);
+  options.recorder?.attach(app);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   if (!address || typeof address === 'string') throw new Error('test app did not bind a TCP port');

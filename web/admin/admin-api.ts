@@ -1,4 +1,4 @@
-import { ApiClient } from '../api-client.js';
+import { ApiClient, type Body } from '../api-client.js';
 import type {
   AllowlistEntry,
   Block,
@@ -10,35 +10,51 @@ import type {
 /** The sign-up page's client (same session, same silent refresh) plus the console's routes. */
 export class AdminApiClient extends ApiClient {
   statistics(from: Date, to: Date, bucket: 'hour' | 'day'): Promise<Statistics> {
-    const query = new URLSearchParams({ from: from.toISOString(), to: to.toISOString(), bucket });
-    return this.authenticated<Statistics>('GET', `/v1/admin/stats?${query.toString()}`);
+    const query = { from: from.toISOString(), to: to.toISOString(), bucket };
+    return this.authenticated((headers) =>
+      this.api.GET('/v1/admin/stats', { params: { query }, headers }),
+    );
   }
 
   gateways(): Promise<GatewayStatus[]> {
-    return this.authenticated<GatewayStatus[]>('GET', '/v1/admin/gateways');
+    return this.authenticated((headers) => this.api.GET('/v1/admin/gateways', { headers }));
   }
 
   blocks(): Promise<Block[]> {
-    return this.authenticated<Block[]>('GET', '/v1/admin/blocks');
+    return this.authenticated((headers) => this.api.GET('/v1/admin/blocks', { headers }));
   }
 
   addBlock(target: PhoneTarget, seconds: number, reason: string): Promise<Block> {
-    return this.authenticated<Block>('POST', '/v1/admin/blocks', { ...target, seconds, reason });
+    return this.authenticated((headers) =>
+      this.api.POST('/v1/admin/blocks', {
+        body: { ...target, seconds, reason } satisfies Body<'/v1/admin/blocks'>,
+        headers,
+      }),
+    );
   }
 
-  liftBlock(id: string): Promise<void> {
-    return this.authenticated<void>('DELETE', `/v1/admin/blocks/${encodeURIComponent(id)}`);
+  async liftBlock(id: string): Promise<void> {
+    await this.authenticated((headers) =>
+      this.api.DELETE('/v1/admin/blocks/{id}', { params: { path: { id } }, headers }),
+    );
   }
 
   allowlist(): Promise<AllowlistEntry[]> {
-    return this.authenticated<AllowlistEntry[]>('GET', '/v1/admin/allowlist');
+    return this.authenticated((headers) => this.api.GET('/v1/admin/allowlist', { headers }));
   }
 
   addToAllowlist(target: PhoneTarget, note: string): Promise<AllowlistEntry> {
-    return this.authenticated<AllowlistEntry>('POST', '/v1/admin/allowlist', { ...target, note });
+    return this.authenticated((headers) =>
+      this.api.POST('/v1/admin/allowlist', {
+        body: { ...target, note } satisfies Body<'/v1/admin/allowlist'>,
+        headers,
+      }),
+    );
   }
 
-  removeFromAllowlist(id: string): Promise<void> {
-    return this.authenticated<void>('DELETE', `/v1/admin/allowlist/${encodeURIComponent(id)}`);
+  async removeFromAllowlist(id: string): Promise<void> {
+    await this.authenticated((headers) =>
+      this.api.DELETE('/v1/admin/allowlist/{id}', { params: { path: { id } }, headers }),
+    );
   }
 }

@@ -1,4 +1,5 @@
 /** The shapes of the operator console's routes (docs/api.md, "Operator console"). */
+import type { components } from '../generated/api.js';
 
 export const REFUSAL_REASONS = [
   'cooldown',
@@ -11,70 +12,16 @@ export const REFUSAL_REASONS = [
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
-export interface StatsCounts {
-  sent: number;
-  refused: number;
-  unknown: number;
-  approved: number;
-  conversionRate: number | null;
-  refusals: Record<RefusalReason, number>;
-}
+type Schemas = components['schemas'];
 
-export interface StatsBucket extends StatsCounts {
-  start: string;
-}
-
-export interface Statistics {
-  from: string;
-  to: string;
-  bucket: 'hour' | 'day';
-  totals: StatsCounts;
-  buckets: StatsBucket[];
-  byOperator: Array<{
-    operator: string;
-    sent: number;
-    approved: number;
-    conversionRate: number | null;
-  }>;
-  byGateway: Array<{
-    gateway: string;
-    sent: number;
-    refused: number;
-    unknown: number;
-    p50Ms: number | null;
-    p95Ms: number | null;
-  }>;
-}
-
-export interface Block {
-  id: string;
-  phone: string | null;
-  prefix: string | null;
-  source: 'operator' | 'auto';
-  reason: string;
-  createdBy: string | null;
-  createdAt: string;
-  expiresAt: string;
-}
-
-export interface AllowlistEntry {
-  id: string;
-  phone: string | null;
-  prefix: string | null;
-  note: string;
-  createdBy: string | null;
-  createdAt: string;
-}
-
+/** The console's shapes, as the OpenAPI document (`npm run client:generate`) gives them. */
+export type StatsCounts = Schemas['StatsCounts'];
+export type StatsBucket = Schemas['StatsBucket'];
+export type Statistics = Schemas['StatsResponse'];
+export type Block = Schemas['BlockView'];
+export type AllowlistEntry = Schemas['AllowlistEntryView'];
 /** `GET /v1/admin/gateways`: one gateway, as the answering instance's router sees it. */
-export interface GatewayStatus {
-  gateway: string;
-  circuit: 'closed' | 'open' | 'half-open';
-  lastOutcome: string | null;
-  lastOutcomeAt: string | null;
-  lastLatencyMs: number | null;
-  credits: number | null;
-}
+export type GatewayStatus = Schemas['GatewayHealthView'];
 
 /** A number (`phone`) or a prefix, as the block and allowlist forms send it. */
 export type PhoneTarget = { phone: string } | { prefix: string };

@@ -1,5 +1,5 @@
 import { ApiError } from '../api-client.js';
-import type { Verification } from '../api-types.js';
+import type { Verification } from '../api-client.js';
 import { ButtonCountdown } from '../countdown.js';
 import { describeFailure, endedTheSession } from '../error-messages.js';
 import { byId, checkFields, Feedback, whileBusy } from '../form-ui.js';

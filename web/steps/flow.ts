@@ -1,5 +1,5 @@
 import type { ApiClient } from '../api-client.js';
-import type { User, Verification } from '../api-types.js';
+import type { User, Verification } from '../api-client.js';
 import type { HumanError } from '../error-messages.js';
 import type { Text } from '../i18n/catalogue.js';
 import type { Localizer } from '../i18n/localizer.js';

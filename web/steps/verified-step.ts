@@ -1,5 +1,5 @@
 import { ApiError } from '../api-client.js';
-import type { User } from '../api-types.js';
+import type { User } from '../api-client.js';
 import { describeFailure, endedTheSession, describeError } from '../error-messages.js';
 import { byId, Feedback } from '../form-ui.js';
 import { serverText } from '../i18n/catalogue.js';

@@ -2,26 +2,44 @@ import { ApiProperty } from '@nestjs/swagger';
 
 export class RefusalsByReason {
   @ApiProperty({
+    type: 'integer',
     description: 'Another code asked for within OTP_RESEND_COOLDOWN_SECONDS.',
     example: 3,
   })
   cooldown!: number;
-  @ApiProperty({ description: 'The per-number hourly (or daily) limit.', example: 0 })
+  @ApiProperty({
+    type: 'integer',
+    description: 'The per-number hourly (or daily) limit.',
+    example: 0,
+  })
   phone!: number;
-  @ApiProperty({ description: 'The per-account daily limit.', example: 0 })
+  @ApiProperty({ type: 'integer', description: 'The per-account daily limit.', example: 0 })
   user!: number;
-  @ApiProperty({ description: 'The per-client-IP (or per-network) limit.', example: 1 })
+  @ApiProperty({
+    type: 'integer',
+    description: 'The per-client-IP (or per-network) limit.',
+    example: 1,
+  })
   ip!: number;
-  @ApiProperty({ description: 'SMS_DAILY_BUDGET was spent.', example: 2 })
+  @ApiProperty({ type: 'integer', description: 'SMS_DAILY_BUDGET was spent.', example: 2 })
   budget!: number;
-  @ApiProperty({ description: 'The number or its prefix was blocked.', example: 0 })
+  @ApiProperty({
+    type: 'integer',
+    description: 'The number or its prefix was blocked.',
+    example: 0,
+  })
   blocked!: number;
-  @ApiProperty({ description: 'A proof-of-work challenge was required and missing.', example: 0 })
+  @ApiProperty({
+    type: 'integer',
+    description: 'A proof-of-work challenge was required and missing.',
+    example: 0,
+  })
   challenge!: number;
 }
 
 export class StatsCounts {
   @ApiProperty({
+    type: 'integer',
     description:
       'SMS that may have reached a phone: gateway attempts whose outcome was `sent` or `unknown`.',
     example: 1380,
@@ -29,6 +47,7 @@ export class StatsCounts {
   sent!: number;
 
   @ApiProperty({
+    type: 'integer',
     description:
       'Gateway attempts that did not go out: refused or not reached (failover included).',
     example: 42,
@@ -36,12 +55,17 @@ export class StatsCounts {
   refused!: number;
 
   @ApiProperty({
+    type: 'integer',
     description: 'The part of `sent` whose gateway gave no trustworthy answer.',
     example: 12,
   })
   unknown!: number;
 
-  @ApiProperty({ description: 'Verifications approved (by approval time).', example: 990 })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Verifications approved (by approval time).',
+    example: 990,
+  })
   approved!: number;
 
   @ApiProperty({
@@ -69,9 +93,9 @@ export class StatsBucket extends StatsCounts {
 export class OperatorStats {
   @ApiProperty({ example: 'NTC', description: 'NTC, NCELL, SMART, UTL, or `unknown`.' })
   operator!: string;
-  @ApiProperty({ example: 800 })
+  @ApiProperty({ type: 'integer', example: 800 })
   sent!: number;
-  @ApiProperty({ example: 600 })
+  @ApiProperty({ type: 'integer', example: 600 })
   approved!: number;
   @ApiProperty({ type: Number, nullable: true, example: 0.75 })
   conversionRate!: number | null;
@@ -80,20 +104,25 @@ export class OperatorStats {
 export class GatewayStats {
   @ApiProperty({ example: 'sparrow' })
   gateway!: string;
-  @ApiProperty({ example: 1000 })
+  @ApiProperty({ type: 'integer', example: 1000 })
   sent!: number;
-  @ApiProperty({ example: 30 })
+  @ApiProperty({ type: 'integer', example: 30 })
   refused!: number;
-  @ApiProperty({ example: 8 })
+  @ApiProperty({ type: 'integer', example: 8 })
   unknown!: number;
   @ApiProperty({
-    type: Number,
+    type: 'integer',
     nullable: true,
     description: 'Median time to the gateway’s answer (percentile_cont), ms.',
     example: 310,
   })
   p50Ms!: number | null;
-  @ApiProperty({ type: Number, nullable: true, description: '95th percentile, ms.', example: 2400 })
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: '95th percentile, ms.',
+    example: 2400,
+  })
   p95Ms!: number | null;
 }
 

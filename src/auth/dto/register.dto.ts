@@ -4,10 +4,12 @@ import { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH, USERNAME_PATTERN } from '../.
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
+export const NAME_MIN_LENGTH = 1;
 export const NAME_MAX_LENGTH = 100;
-const EMAIL_MAX_LENGTH = 254; // RFC 5321 path limit
+export const EMAIL_MAX_LENGTH = 254; // RFC 5321 path limit
 // Names are free text, but control characters (NUL above all, which PostgreSQL refuses) are not.
-const NO_CONTROL_CHARACTERS = /^\P{Cc}*$/u;
+// (The document's `pattern` is this source; JSON Schema patterns are Unicode-aware, like `u`.)
+export const NO_CONTROL_CHARACTERS = /^\P{Cc}*$/u;
 const NO_CONTROL_CHARACTERS_MESSAGE = '$property must not contain control characters';
 
 export class RegisterDto {
@@ -33,23 +35,43 @@ export class RegisterDto {
   @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
   password!: string;
 
-  @ApiPropertyOptional({ maxLength: EMAIL_MAX_LENGTH, format: 'email', example: 'ram@example.com' })
+  @ApiPropertyOptional({
+    maxLength: EMAIL_MAX_LENGTH,
+    format: 'email',
+    nullable: true,
+    description: 'Null or absent: none.',
+    example: 'ram@example.com',
+  })
   @IsOptional()
   @IsEmail()
   @MaxLength(EMAIL_MAX_LENGTH)
   email?: string;
 
-  @ApiPropertyOptional({ maxLength: NAME_MAX_LENGTH, example: 'Ram' })
+  @ApiPropertyOptional({
+    minLength: NAME_MIN_LENGTH,
+    maxLength: NAME_MAX_LENGTH,
+    pattern: NO_CONTROL_CHARACTERS.source,
+    nullable: true,
+    description: 'Free text without control characters. Null or absent: none.',
+    example: 'Ram',
+  })
   @IsOptional()
   @IsString()
-  @Length(1, NAME_MAX_LENGTH)
+  @Length(NAME_MIN_LENGTH, NAME_MAX_LENGTH)
   @Matches(NO_CONTROL_CHARACTERS, { message: NO_CONTROL_CHARACTERS_MESSAGE })
   firstName?: string;
 
-  @ApiPropertyOptional({ maxLength: NAME_MAX_LENGTH, example: 'Shrestha' })
+  @ApiPropertyOptional({
+    minLength: NAME_MIN_LENGTH,
+    maxLength: NAME_MAX_LENGTH,
+    pattern: NO_CONTROL_CHARACTERS.source,
+    nullable: true,
+    description: 'Free text without control characters. Null or absent: none.',
+    example: 'Shrestha',
+  })
   @IsOptional()
   @IsString()
-  @Length(1, NAME_MAX_LENGTH)
+  @Length(NAME_MIN_LENGTH, NAME_MAX_LENGTH)
   @Matches(NO_CONTROL_CHARACTERS, { message: NO_CONTROL_CHARACTERS_MESSAGE })
   lastName?: string;
 }

@@ -17,7 +17,11 @@ export class TokenPairResponse {
   @ApiProperty({ enum: ['Bearer'], example: 'Bearer' })
   tokenType!: 'Bearer';
 
-  @ApiProperty({ description: "The access token's lifetime in seconds.", example: 900 })
+  @ApiProperty({
+    type: 'integer',
+    description: "The access token's lifetime in seconds.",
+    example: 900,
+  })
   expiresIn!: number;
 }
 

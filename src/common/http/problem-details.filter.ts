@@ -105,7 +105,9 @@ export function frameworkProblem(status: number, fastifyCode?: string): ProblemD
       errors: [{ field: specific.field, message: specific.message }],
     });
   }
-  return problem(status, known.code, specific?.message ?? known.detail);
+  // VALIDATION_FAILED always carries `errors` (the document makes it required): none to name here
+  const extensions = known.code === 'VALIDATION_FAILED' ? { errors: [] } : {};
+  return problem(status, known.code, specific?.message ?? known.detail, extensions);
 }
 
 /*
