@@ -1,0 +1,101 @@
+import type { Answer, AskOutcome } from './client';
+import type { GuardMode } from './settings';
+
+/** The guard's own refusals (API.md, "Fraud guard"), as `answerLabel` names them. */
+export const GUARD_REFUSALS = [
+  'PHONE_BLOCKED',
+  'CHALLENGE_REQUIRED',
+  'SEND_LIMIT_REACHED (network)',
+] as const;
+
+/** `sent` for a 201, else the problem's code (and which send limit, for SEND_LIMIT_REACHED). */
+export function answerLabel(answer: Answer): string {
+  if (answer.status === 201) return 'sent';
+  if (answer.code === 'SEND_LIMIT_REACHED')
+    return `SEND_LIMIT_REACHED (${sendLimit(answer.detail)})`;
+  return answer.code ?? `HTTP ${answer.status}`;
+}
+
+// The detail of SendLimitReachedError says which limit (src/phone-verification/phone-verification.errors.ts).
+function sendLimit(detail = ''): string {
+  if (/network/.test(detail)) return 'network';
+  if (/your address/.test(detail)) return 'ip';
+  if (/your account/.test(detail)) return 'user';
+  if (/today/.test(detail)) return 'phone-day';
+  return 'phone';
+}
+
+/** What one run (guard on or off) did, counted as it went. */
+export class RunTally {
+  readonly attacker = {
+    /** Outcome of each attacker send, by its index in the plan. */
+    outcomes: [] as string[],
+    challenged: 0,
+    solved: 0,
+  };
+  readonly legit = {
+    users: 0,
+    served: 0,
+    converted: 0,
+    asks: 0,
+    challenged: 0,
+    solved: 0,
+    answers: new Map<string, number>(),
+    /** Users who never got a code, and the answer to their last ask. */
+    unserved: new Map<string, number>(),
+  };
+  /** SMS the fake gateway received, prefixes the guard blocked: read at the end. */
+  smsAtGateway = 0;
+  blockedPrefixes: string[] = [];
+  accounts = 0;
+  /** The latest answer, in seconds after the moment its request was planned for. */
+  maxLateness = 0;
+  trafficSeconds = 0;
+
+  constructor(readonly mode: GuardMode) {}
+
+  attackerAsked(index: number, outcome: AskOutcome): void {
+    this.attacker.outcomes[index] = answerLabel(outcome.answer);
+    if (outcome.challenged) this.attacker.challenged += 1;
+    if (outcome.solved) this.attacker.solved += 1;
+  }
+
+  legitAsked(outcome: AskOutcome): void {
+    this.legit.asks += 1;
+    const label = answerLabel(outcome.answer);
+    this.legit.answers.set(label, (this.legit.answers.get(label) ?? 0) + 1);
+    if (outcome.challenged) this.legit.challenged += 1;
+    if (outcome.solved) this.legit.solved += 1;
+  }
+
+  legitUserDone(served: boolean, converted: boolean, lastLabel: string): void {
+    this.legit.users += 1;
+    if (served) this.legit.served += 1;
+    else this.legit.unserved.set(lastLabel, (this.legit.unserved.get(lastLabel) ?? 0) + 1);
+    if (converted) this.legit.converted += 1;
+  }
+
+  late(seconds: number): void {
+    this.maxLateness = Math.max(this.maxLateness, seconds);
+  }
+
+  get attackerSms(): number {
+    return this.attacker.outcomes.filter((label) => label === 'sent').length;
+  }
+
+  /** Attacker answers by label, most frequent first. */
+  attackerAnswers(): Array<[string, number]> {
+    const counts = new Map<string, number>();
+    for (const label of this.attacker.outcomes) counts.set(label, (counts.get(label) ?? 0) + 1);
+    return [...counts].sort((a, b) => b[1] - a[1]);
+  }
+
+  /** The first attacker send (in the plan's order) the guard refused, and the SMS sent before it. */
+  firstGuardRefusal(): { index: number; label: string; smsBefore: number } | undefined {
+    const guard: readonly string[] = GUARD_REFUSALS;
+    const index = this.attacker.outcomes.findIndex((label) => guard.includes(label));
+    if (index < 0) return undefined;
+    const smsBefore = this.attacker.outcomes.slice(0, index).filter((l) => l === 'sent').length;
+    return { index, label: this.attacker.outcomes[index], smsBefore };
+  }
+}
