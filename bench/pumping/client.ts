@@ -1,5 +1,6 @@
 import { solveChallenge, type Challenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/pbkdf2';
+import { Semaphore } from './semaphore';
 
 /** One simulated client: its access token and the address it comes from (X-Forwarded-For). */
 export interface Caller {
@@ -20,30 +21,39 @@ export interface AskOutcome {
   readonly answer: Answer;
   readonly challenged: boolean;
   readonly solved: boolean;
+  /** Why a 428 was not met with a solved challenge, when the client tried. */
+  readonly challengeFailure?: string;
 }
 
 /**
  * The simulation's HTTP client: every request of every simulated person goes through it, at most
- * `concurrency` at once (the rest wait their turn, as on a saturated uplink).
+ * `concurrency` at once (the rest wait their turn, as on a saturated uplink). Proof-of-work
+ * solves run on the harness's own CPU, which the app shares: each party (the attacker, the
+ * legitimate users) gets its own solver queue, so that neither's solves delay the other's, and a
+ * solve is timed from its start, not from when it was queued.
  */
 export class SimulationClient {
-  private inFlight = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly slots: Semaphore;
 
   constructor(
     private readonly baseUrl: string,
-    private readonly concurrency: number,
-  ) {}
+    concurrency: number,
+  ) {
+    this.slots = new Semaphore(concurrency);
+  }
 
-  /** POST /v1/phone-verifications; on 428 (and if `solves`) solves a challenge and sends again. */
-  async askForCode(caller: Caller, phone: string, solves: boolean): Promise<AskOutcome> {
+  /** POST /v1/phone-verifications; on 428 (with a `solver`) solves a challenge and sends again. */
+  async askForCode(caller: Caller, phone: string, solver?: Semaphore): Promise<AskOutcome> {
     const first = await this.send(caller, phone);
-    if (first.status !== 428 || !solves) {
+    if (first.status !== 428 || !solver) {
       return { answer: first, challenged: first.status === 428, solved: false };
     }
-    const challenge = await this.solvedChallenge(caller.ip);
-    if (challenge === undefined) return { answer: first, challenged: true, solved: false };
-    return { answer: await this.send(caller, phone, challenge), challenged: true, solved: true };
+    const solved = await solver.use(() => this.solvedChallenge(caller.ip));
+    if ('failure' in solved) {
+      return { answer: first, challenged: true, solved: false, challengeFailure: solved.failure };
+    }
+    const answer = await this.send(caller, phone, solved.payload);
+    return { answer, challenged: true, solved: true };
   }
 
   check(caller: Caller, phone: string, code: string): Promise<Answer> {
@@ -56,13 +66,15 @@ export class SimulationClient {
   }
 
   /** A challenge from GET /v1/challenges, solved in Node with altcha-lib as the page's worker does. */
-  private async solvedChallenge(ip: string): Promise<string | undefined> {
+  private async solvedChallenge(ip: string): Promise<{ payload: string } | { failure: string }> {
     const { answer, body } = await this.exchange('GET', '/v1/challenges', { ip });
-    if (answer.status !== 200) return undefined;
+    if (answer.status !== 200) {
+      return { failure: `GET /v1/challenges ${answer.status} ${answer.code ?? ''}`.trim() };
+    }
     const challenge = body as Challenge;
     const solution = await solveChallenge({ challenge, deriveKey });
-    if (!solution) return undefined;
-    return Buffer.from(JSON.stringify({ challenge, solution })).toString('base64');
+    if (!solution) return { failure: 'not solved within altcha-lib’s 90 s' };
+    return { payload: Buffer.from(JSON.stringify({ challenge, solution })).toString('base64') };
   }
 
   private async request(
@@ -74,49 +86,36 @@ export class SimulationClient {
     return (await this.exchange(method, path, { ip: caller.ip, token: caller.token }, body)).answer;
   }
 
-  private async exchange(
+  private exchange(
     method: string,
     path: string,
     from: { ip: string; token?: string },
     body?: unknown,
   ): Promise<{ answer: Answer; body: unknown }> {
-    await this.acquire();
-    try {
-      const headers: Record<string, string> = { 'x-forwarded-for': from.ip };
-      if (from.token) headers.authorization = `Bearer ${from.token}`;
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      const response = await fetch(`${this.baseUrl}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(60_000),
-      });
-      const text = await response.text();
-      const parsed = parseJson(text);
-      const problem = response.ok ? {} : (parsed as { code?: string; detail?: string } | undefined);
-      return {
-        answer: { status: response.status, code: problem?.code, detail: problem?.detail },
-        body: parsed,
-      };
-    } catch (error) {
-      return { answer: { status: 0, code: (error as Error).name }, body: undefined };
-    } finally {
-      this.release();
-    }
-  }
-
-  private async acquire(): Promise<void> {
-    if (this.inFlight < this.concurrency) {
-      this.inFlight += 1;
-      return;
-    }
-    await new Promise<void>((resume) => this.waiting.push(resume));
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.inFlight -= 1;
+    return this.slots.use(async () => {
+      try {
+        const headers: Record<string, string> = { 'x-forwarded-for': from.ip };
+        if (from.token) headers.authorization = `Bearer ${from.token}`;
+        if (body !== undefined) headers['content-type'] = 'application/json';
+        const response = await fetch(`${this.baseUrl}${path}`, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(60_000),
+        });
+        const text = await response.text();
+        const parsed = parseJson(text);
+        const problem = response.ok
+          ? {}
+          : (parsed as { code?: string; detail?: string } | undefined);
+        return {
+          answer: { status: response.status, code: problem?.code, detail: problem?.detail },
+          body: parsed,
+        };
+      } catch (error) {
+        return { answer: { status: 0, code: (error as Error).name }, body: undefined };
+      }
+    });
   }
 }
 

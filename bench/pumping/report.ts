@@ -18,7 +18,8 @@ export function describeRun(settings: PumpingSettings, plan: PumpingPlan): strin
   const byNetwork = (kind: string) => plan.legit.filter((user) => user.network === kind).length;
   return [
     `seed ${settings.seed}, ${settings.seconds} s of traffic per run, SMS_DAILY_BUDGET ${settings.smsDailyBudget}, ` +
-      `${settings.concurrency} requests in flight at most`,
+      `${settings.concurrency} requests in flight at most, ` +
+      `${settings.legit.solvers} + ${settings.attack.solvers} challenge solvers (legit + attacker)`,
     `legitimate: ${legit.users} users (${byNetwork('home')} on home networks, ${byNetwork('mobile-ipv4')} behind ` +
       `carrier NAT, ${byNetwork('mobile-ipv6')} on carrier IPv6), ${twice} ask twice, ${converting} type the code back`,
     `attacker: ${attack.requests} sends from ${plan.attackAccounts.length} accounts on ${Math.min(attack.networks, plan.attackAccounts.length)} networks, ` +
@@ -44,6 +45,12 @@ export function formatRuns(tallies: readonly RunTally[], plan: PumpingPlan): str
           .map(([label, n]) => [`attacker refused: ${label}`, String(n)]),
       ),
       'attacker challenges solved': String(t.attacker.solved),
+      ...Object.fromEntries(
+        [...t.attacker.challengeFailures].map(([why, n]) => [
+          `attacker challenge failed: ${why}`,
+          String(n),
+        ]),
+      ),
       'guard first refused the attacker': first
         ? `send #${first.index + 1} (${first.smsBefore} SMS before), ` +
           `${(plan.attack[first.index].at - attackStart).toFixed(1)} s into the attack, ${first.label}`
@@ -52,6 +59,12 @@ export function formatRuns(tallies: readonly RunTally[], plan: PumpingPlan): str
       'legit users served / total': `${t.legit.served} / ${t.legit.users} (${percent(t.legit.served / t.legit.users)})`,
       'legit users converted': `${t.legit.converted} (${percent(t.legit.converted / t.legit.users)})`,
       'legit asks / challenges solved': `${t.legit.asks} / ${t.legit.solved}`,
+      ...Object.fromEntries(
+        [...t.legit.challengeFailures].map(([why, n]) => [
+          `legit challenge failed: ${why}`,
+          String(n),
+        ]),
+      ),
       ...Object.fromEntries(
         [...t.legit.unserved].map(([label, n]) => [`legit never served: ${label}`, String(n)]),
       ),

@@ -21,6 +21,8 @@ export interface PumpingSettings {
     readonly twiceShare: number;
     /** Share of them who type the code back. */
     readonly conversion: number;
+    /** Challenges the harness solves for them at once (their phones' CPUs, on this machine's). */
+    readonly solvers: number;
   };
   readonly attack: {
     /** Sends the attacker makes over the run (each to a new number of its ranges). */
@@ -33,6 +35,8 @@ export interface PumpingSettings {
     readonly sendsPerAccount: number;
     /** Whether it solves proof-of-work challenges (the worst case: yes). */
     readonly solvesChallenges: boolean;
+    /** Challenges the harness solves for it at once (its CPUs). */
+    readonly solvers: number;
     /** When the attack starts, as a share of the run. */
     readonly startsAt: number;
   };
@@ -52,11 +56,12 @@ export function readPumpingSettings(env: NodeJS.ProcessEnv = process.env): Pumpi
   const stamp = runStamp();
   return {
     seed: int(env, 'PUMPING_SEED', 17, 0, 2 ** 31),
-    seconds: int(env, 'PUMPING_SECONDS', 120, 80, 3000),
+    seconds: int(env, 'PUMPING_SECONDS', 150, 80, 3000),
     legit: {
       users: int(env, 'PUMPING_LEGIT_USERS', 300, 1, 100_000),
       twiceShare: number(env, 'PUMPING_LEGIT_TWICE', 0.3, 0, 1),
       conversion: number(env, 'PUMPING_LEGIT_CONVERSION', 0.8, 0, 1),
+      solvers: int(env, 'PUMPING_LEGIT_SOLVERS', 2, 1, 64),
     },
     attack: {
       requests: int(env, 'PUMPING_ATTACK_REQUESTS', 2400, 0, 1_000_000),
@@ -66,10 +71,11 @@ export function readPumpingSettings(env: NodeJS.ProcessEnv = process.env): Pumpi
       solvesChallenges: !['0', 'false', 'no', 'off'].includes(
         (env.PUMPING_ATTACKER_SOLVES ?? 'true').trim().toLowerCase(),
       ),
+      solvers: int(env, 'PUMPING_ATTACK_SOLVERS', 2, 1, 64),
       startsAt: number(env, 'PUMPING_ATTACK_STARTS_AT', 0.1, 0, 0.9),
     },
     smsDailyBudget: int(env, 'PUMPING_SMS_DAILY_BUDGET', 10_000, 1, 100_000_000),
-    concurrency: int(env, 'PUMPING_CONCURRENCY', 48, 1, 1000),
+    concurrency: int(env, 'PUMPING_CONCURRENCY', 16, 1, 1000),
     modes: guardModes(env.PUMPING_GUARD),
     serverUrl: nonEmpty(env.BENCH_SERVER_URL) ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     keepDatabase: flag(env.BENCH_KEEP_DATABASE),

@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import type { SmsInbox } from '../sms-inbox';
 import { Accounts } from './accounts';
 import { SimulationClient } from './client';
+import { Semaphore } from './semaphore';
 import type { AttackSend, LegitUser, PumpingPlan } from './plan';
 import type { GuardMode, PumpingSettings } from './settings';
 import { answerLabel, RunTally } from './tally';
@@ -30,6 +31,10 @@ export async function simulate(
 ): Promise<RunTally> {
   const tally = new RunTally(mode);
   const client = new SimulationClient(target.url, settings.concurrency);
+  const legitSolver = new Semaphore(settings.legit.solvers);
+  const attackerSolver = settings.attack.solvesChallenges
+    ? new Semaphore(settings.attack.solvers)
+    : undefined;
   const accounts = new Accounts(target.database, target.jwtSecret, target.accessTtlSeconds);
   const startedAt = performance.now();
   const elapsed = () => (performance.now() - startedAt) / 1000;
@@ -44,7 +49,7 @@ export async function simulate(
     for (const at of user.asks) {
       await until(at);
       const caller = await accounts.caller(`u${user.index}`, user.ip);
-      const outcome = await client.askForCode(caller, user.phone, true);
+      const outcome = await client.askForCode(caller, user.phone, legitSolver);
       tally.late(elapsed() - at);
       tally.legitAsked(outcome);
       lastLabel = answerLabel(outcome.answer);
@@ -64,7 +69,7 @@ export async function simulate(
     await until(send.at);
     const account = plan.attackAccounts[send.account];
     const caller = await accounts.caller(`a${account.index}`, account.ip);
-    const outcome = await client.askForCode(caller, send.phone, settings.attack.solvesChallenges);
+    const outcome = await client.askForCode(caller, send.phone, attackerSolver);
     tally.late(elapsed() - send.at);
     tally.attackerAsked(send.index, outcome);
   };

@@ -32,6 +32,7 @@ export class RunTally {
     outcomes: [] as string[],
     challenged: 0,
     solved: 0,
+    challengeFailures: new Map<string, number>(),
   };
   readonly legit = {
     users: 0,
@@ -40,6 +41,7 @@ export class RunTally {
     asks: 0,
     challenged: 0,
     solved: 0,
+    challengeFailures: new Map<string, number>(),
     answers: new Map<string, number>(),
     /** Users who never got a code, and the answer to their last ask. */
     unserved: new Map<string, number>(),
@@ -58,6 +60,7 @@ export class RunTally {
     this.attacker.outcomes[index] = answerLabel(outcome.answer);
     if (outcome.challenged) this.attacker.challenged += 1;
     if (outcome.solved) this.attacker.solved += 1;
+    count(this.attacker.challengeFailures, outcome.challengeFailure);
   }
 
   legitAsked(outcome: AskOutcome): void {
@@ -66,6 +69,7 @@ export class RunTally {
     this.legit.answers.set(label, (this.legit.answers.get(label) ?? 0) + 1);
     if (outcome.challenged) this.legit.challenged += 1;
     if (outcome.solved) this.legit.solved += 1;
+    count(this.legit.challengeFailures, outcome.challengeFailure);
   }
 
   legitUserDone(served: boolean, converted: boolean, lastLabel: string): void {
@@ -98,4 +102,8 @@ export class RunTally {
     const smsBefore = this.attacker.outcomes.slice(0, index).filter((l) => l === 'sent').length;
     return { index, label: this.attacker.outcomes[index], smsBefore };
   }
+}
+
+function count(counts: Map<string, number>, key: string | undefined): void {
+  if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
 }
