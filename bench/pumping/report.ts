@@ -52,9 +52,12 @@ export function formatRuns(tallies: readonly RunTally[], plan: PumpingPlan): str
         ]),
       ),
       'guard first refused the attacker': first
-        ? `send #${first.index + 1} (${first.smsBefore} SMS before), ` +
-          `${(plan.attack[first.index].at - attackStart).toFixed(1)} s into the attack, ${first.label}`
+        ? `send #${first.index + 1} (${first.smsBefore} SMS before), ${first.label}`
         : 'never',
+      '… planned at / first refusal answered at': first
+        ? `${(plan.attack[first.index].at - attackStart).toFixed(1)} s / ` +
+          `${(first.firstAnsweredAt - attackStart).toFixed(1)} s into the attack`
+        : '–',
       'prefixes blocked (attacker’s)': `${t.blockedPrefixes.length} (${attackerPrefixes.length})`,
       'legit users served / total': `${t.legit.served} / ${t.legit.users} (${percent(t.legit.served / t.legit.users)})`,
       'legit users converted': `${t.legit.converted} (${percent(t.legit.converted / t.legit.users)})`,
@@ -70,7 +73,7 @@ export function formatRuns(tallies: readonly RunTally[], plan: PumpingPlan): str
       ),
       'SMS at the gateway (all)': String(t.smsAtGateway),
       'accounts registered': String(t.accounts),
-      'latest answer (s after its planned time)': t.maxLateness.toFixed(1),
+      'latest answer, s after planned: legit / attacker': `${t.lateness.legit.toFixed(1)} / ${t.lateness.attacker.toFixed(1)}`,
     } as Record<string, string>;
   };
   const columns = tallies.map(column);

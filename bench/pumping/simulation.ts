@@ -50,7 +50,7 @@ export async function simulate(
       await until(at);
       const caller = await accounts.caller(`u${user.index}`, user.ip);
       const outcome = await client.askForCode(caller, user.phone, legitSolver);
-      tally.late(elapsed() - at);
+      tally.late('legit', elapsed() - at);
       tally.legitAsked(outcome);
       lastLabel = answerLabel(outcome.answer);
       if (outcome.answer.status === 201) served = true;
@@ -70,8 +70,9 @@ export async function simulate(
     const account = plan.attackAccounts[send.account];
     const caller = await accounts.caller(`a${account.index}`, account.ip);
     const outcome = await client.askForCode(caller, send.phone, attackerSolver);
-    tally.late(elapsed() - send.at);
-    tally.attackerAsked(send.index, outcome);
+    const answeredAt = elapsed();
+    tally.late('attacker', answeredAt - send.at);
+    tally.attackerAsked(send.index, outcome, answeredAt);
   };
 
   await Promise.all([...plan.legit.map(legitUser), ...plan.attack.map(attackerSend)]);

@@ -30,6 +30,8 @@ export class RunTally {
   readonly attacker = {
     /** Outcome of each attacker send, by its index in the plan. */
     outcomes: [] as string[],
+    /** When each was answered, in seconds from the start of the traffic. */
+    answeredAt: [] as number[],
     challenged: 0,
     solved: 0,
     challengeFailures: new Map<string, number>(),
@@ -50,14 +52,15 @@ export class RunTally {
   smsAtGateway = 0;
   blockedPrefixes: string[] = [];
   accounts = 0;
-  /** The latest answer, in seconds after the moment its request was planned for. */
-  maxLateness = 0;
+  /** The latest answer to each party, in seconds after the moment its ask was planned for. */
+  readonly lateness = { legit: 0, attacker: 0 };
   trafficSeconds = 0;
 
   constructor(readonly mode: GuardMode) {}
 
-  attackerAsked(index: number, outcome: AskOutcome): void {
+  attackerAsked(index: number, outcome: AskOutcome, answeredAt: number): void {
     this.attacker.outcomes[index] = answerLabel(outcome.answer);
+    this.attacker.answeredAt[index] = answeredAt;
     if (outcome.challenged) this.attacker.challenged += 1;
     if (outcome.solved) this.attacker.solved += 1;
     count(this.attacker.challengeFailures, outcome.challengeFailure);
@@ -79,8 +82,8 @@ export class RunTally {
     if (converted) this.legit.converted += 1;
   }
 
-  late(seconds: number): void {
-    this.maxLateness = Math.max(this.maxLateness, seconds);
+  late(party: 'legit' | 'attacker', seconds: number): void {
+    this.lateness[party] = Math.max(this.lateness[party], seconds);
   }
 
   get attackerSms(): number {
@@ -94,13 +97,23 @@ export class RunTally {
     return [...counts].sort((a, b) => b[1] - a[1]);
   }
 
-  /** The first attacker send (in the plan's order) the guard refused, and the SMS sent before it. */
-  firstGuardRefusal(): { index: number; label: string; smsBefore: number } | undefined {
+  /**
+   * The guard's first refusal of the attacker: the first send in the plan's order it refused (and
+   * the attacker's SMS before that one), and the first such answer in time.
+   */
+  firstGuardRefusal():
+    { index: number; label: string; smsBefore: number; firstAnsweredAt: number } | undefined {
     const guard: readonly string[] = GUARD_REFUSALS;
-    const index = this.attacker.outcomes.findIndex((label) => guard.includes(label));
+    const refused = (label: string) => guard.includes(label);
+    const index = this.attacker.outcomes.findIndex(refused);
     if (index < 0) return undefined;
     const smsBefore = this.attacker.outcomes.slice(0, index).filter((l) => l === 'sent').length;
-    return { index, label: this.attacker.outcomes[index], smsBefore };
+    const firstAnsweredAt = Math.min(
+      ...this.attacker.outcomes.flatMap((label, i) =>
+        refused(label) ? [this.attacker.answeredAt[i]] : [],
+      ),
+    );
+    return { index, label: this.attacker.outcomes[index], smsBefore, firstAnsweredAt };
   }
 }
 
