@@ -23,10 +23,16 @@ export function describeRun(settings: PumpingSettings, plan: PumpingPlan): strin
     `legitimate: ${legit.users} users (${byNetwork('home')} on home networks, ${byNetwork('mobile-ipv4')} behind ` +
       `carrier NAT, ${byNetwork('mobile-ipv6')} on carrier IPv6), ${twice} ask twice, ${converting} type the code back`,
     `attacker: ${attack.requests} sends from ${plan.attackAccounts.length} accounts on ${Math.min(attack.networks, plan.attackAccounts.length)} networks, ` +
-      `numbers walked in order under ${plan.attackPrefixes.join(', ')}, from ${Math.round(
+      `numbers walked in order under ${listed(plan.attackPrefixes)}, from ${Math.round(
         attack.startsAt * settings.seconds,
       )} s on; ${attack.solvesChallenges ? 'solves every challenge' : 'solves no challenge'}, never types a code`,
   ].join('\n');
+}
+
+/** The first few of a long list, and how many there are. */
+function listed(items: readonly string[], shown = 6): string {
+  if (items.length <= shown) return items.join(', ');
+  return `${items.slice(0, shown).join(', ')} … (${items.length} in all)`;
 }
 
 /** The two runs side by side (or the one that ran). */
