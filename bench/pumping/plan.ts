@@ -43,7 +43,7 @@ export interface AttackSend {
 /** The mobile operators the app accepts by default (PHONE_ALLOWED_OPERATORS = NTC,NCELL). */
 const CODES = [...MOBILE_OPERATOR_PREFIXES.NTC, ...MOBILE_OPERATOR_PREFIXES.NCELL];
 /** OTP_RESEND_COOLDOWN_SECONDS at its default, and a second to spare. */
-const RESEND_AFTER_SECONDS = 61;
+export const RESEND_AFTER_SECONDS = 61;
 /** Mobile carriers' NAT pools (IPv4 /24s) and IPv6 /48s that many users share. */
 const CARRIER_POOLS = 3;
 const CARRIER_IPV6_NETWORKS = 2;

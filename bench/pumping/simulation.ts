@@ -5,7 +5,7 @@ import type { SmsInbox } from '../sms-inbox';
 import { Accounts } from './accounts';
 import { SimulationClient } from './client';
 import { Semaphore } from './semaphore';
-import type { AttackSend, LegitUser, PumpingPlan } from './plan';
+import { RESEND_AFTER_SECONDS, type AttackSend, type LegitUser, type PumpingPlan } from './plan';
 import type { GuardMode, PumpingSettings } from './settings';
 import { answerLabel, RunTally } from './tally';
 
@@ -46,14 +46,20 @@ export async function simulate(
   const legitUser = async (user: LegitUser) => {
     let served = false;
     let lastLabel = 'not asked';
-    for (const at of user.asks) {
+    let lastSmsAt = -Infinity;
+    for (const planned of user.asks) {
+      // the page counts the resend cooldown down from the last SMS: a second ask waits for it
+      const at = Math.max(planned, lastSmsAt + RESEND_AFTER_SECONDS);
       await until(at);
       const caller = await accounts.caller(`u${user.index}`, user.ip);
       const outcome = await client.askForCode(caller, user.phone, legitSolver);
       tally.late('legit', elapsed() - at);
       tally.legitAsked(outcome);
       lastLabel = answerLabel(outcome.answer);
-      if (outcome.answer.status === 201) served = true;
+      if (outcome.answer.status === 201) {
+        served = true;
+        lastSmsAt = elapsed();
+      }
     }
     let converted = false;
     if (served && user.typesCodeAfter !== undefined) {
