@@ -20,6 +20,15 @@ const ACCESS_TTL_SECONDS = 4 * 3600;
 /** The app's start on a loaded 2-core machine has been seen to take over 20 s. */
 const READY_TIMEOUT_MS = 180_000;
 
+/** Stops the running app and drops its database: on the way out, and on Ctrl-C. */
+let cleanUp: (() => Promise<void>) | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping the app and dropping its database`);
+    void (cleanUp?.() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+}
+
 function log(message: string): void {
   process.stderr.write(`[pumping] ${message}\n`);
 }
@@ -50,10 +59,20 @@ async function runOnce(
     log: 'file',
     workDir: settings.workDir,
   });
+  let cleaned: Promise<void> | undefined;
+  cleanUp = () =>
+    (cleaned ??= (async () => {
+      await app.stop();
+      await inbox.stop();
+      if (settings.keepDatabase) log(`database kept: ${database.url}`);
+      else await database.drop();
+    })());
   try {
     await app.start(READY_TIMEOUT_MS);
     log(`guard ${mode}: app ready in ${(app.startToReadyMs / 1000).toFixed(1)} s; traffic starts`);
     const pool = new Pool({ connectionString: database.url, max: 4 });
+    // an idle connection is ended by the database's drop when the run is interrupted
+    pool.on('error', () => undefined);
     const tally = await simulate(
       { url: app.url, inbox, database: pool, jwtSecret, accessTtlSeconds: ACCESS_TTL_SECONDS },
       plan,
@@ -63,10 +82,8 @@ async function runOnce(
     log(`guard ${mode}: traffic done in ${tally.trafficSeconds.toFixed(1)} s`);
     return tally;
   } finally {
-    await app.stop();
-    await inbox.stop();
-    if (settings.keepDatabase) log(`database kept: ${database.url}`);
-    else await database.drop();
+    await cleanUp();
+    cleanUp = undefined;
   }
 }
 
