@@ -141,15 +141,15 @@ function scenarioList(value: string | undefined): number[] {
   return [...new Set(list)].sort((a, b) => a - b);
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
+export function nonEmpty(value: string | undefined): string | undefined {
   return value !== undefined && value.trim() !== '' ? value.trim() : undefined;
 }
 
-function flag(value: string | undefined): boolean {
+export function flag(value: string | undefined): boolean {
   return ['1', 'true', 'yes', 'on'].includes((value ?? '').trim().toLowerCase());
 }
 
-function number(
+export function number(
   env: NodeJS.ProcessEnv,
   name: string,
   fallback: number,
@@ -165,7 +165,7 @@ function number(
   return value;
 }
 
-function int(
+export function int(
   env: NodeJS.ProcessEnv,
   name: string,
   fallback: number,
