@@ -4,6 +4,7 @@ import { setPriority } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createServer } from 'node:net';
 import type { AppLogMode } from './settings';
 
 export const REPO_ROOT = resolve(__dirname, '..');
@@ -75,6 +76,7 @@ export class AppProcess {
   }
 
   async start(readyTimeoutMs = 30_000): Promise<void> {
+    await assertPortFree(this.options.port);
     mkdirSync(this.options.workDir, { recursive: true });
     const logFile = this.logFile;
     const stdout = logFile ? openSync(logFile, 'a') : 'ignore';
@@ -168,4 +170,16 @@ async function answers200(url: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Another process on the port (another benchmark, say) would answer the readiness probe in the
+ * app's place and be measured instead of it: refuse to start rather than measure it.
+ */
+async function assertPortFree(port: number): Promise<void> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', () => reject(new Error(`port ${port} is in use: choose a free one`)));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
 }

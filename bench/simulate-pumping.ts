@@ -4,7 +4,6 @@
 // users fared and when the guard bit; exits 1 when a target is missed. docs/fraud-simulation.md
 // describes the model, the knobs (PUMPING_*) and a run.
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { AppProcess, assertBuilt } from './app-process';
 import { Pool } from 'pg';
 import { openBenchDatabase } from './database';
@@ -34,26 +33,11 @@ function log(message: string): void {
   process.stderr.write(`[pumping] ${message}\n`);
 }
 
-/**
- * Another app on the port would answer the readiness probe in place of ours (another worktree's
- * benchmark, say): refuse to start rather than measure it.
- */
-async function assertPortFree(port: number): Promise<void> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', () =>
-      reject(new Error(`port ${port} is in use: set PUMPING_PORT to a free one`)),
-    );
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
-  });
-}
-
 async function runOnce(
   settings: PumpingSettings,
   plan: PumpingPlan,
   mode: GuardMode,
 ): Promise<RunTally> {
-  await assertPortFree(settings.port);
   const inbox = new SmsInbox();
   const sparrowUrl = await inbox.start();
   const database = await openBenchDatabase({
