@@ -43,6 +43,14 @@ export function benchAppEnv(options: {
     OTP_MAX_SENDS_PER_USER_PER_DAY: '1000000',
     OTP_MAX_SENDS_PER_IP_PER_HOUR: '1000000',
     SMS_DAILY_BUDGET: '100000000',
+    SMS_BUDGET_MAX_SHARE_PER_NETWORK: '1',
+    // the fraud guard runs its queries (FRAUD_CHALLENGE=risky) but never finds a risk: the run
+    // sends to thousands of numbers from one network and none converts
+    CHALLENGE_HMAC_SECRET: randomBytes(32).toString('base64url'),
+    FRAUD_CHALLENGE: 'risky',
+    FRAUD_MIN_CONVERSION: '0',
+    FRAUD_PREFIX_MIN_SENDS: '1000000',
+    FRAUD_NETWORK_ACCOUNTS_PER_HOUR: '1000000',
   };
   if (options.poolSize !== undefined) env.DATABASE_POOL_SIZE = String(options.poolSize);
   return { env, jwtSecret, accessTtlSeconds: options.accessTtlSeconds, maxAttempts };
