@@ -9,7 +9,8 @@
 const { Buffer } = require('node:buffer');
 const { renameSync, writeFileSync } = require('node:fs');
 const http = require('node:http');
-const { Client } = require('pg');
+// pg as the app resolves it (a build elsewhere, BENCH_APP_DIR, has its own node_modules)
+const { Client } = require(require.resolve('pg', { paths: [process.cwd()] }));
 
 const file = process.env.BENCH_QUERY_LOG_FILE;
 if (!file) throw new Error('BENCH_QUERY_LOG_FILE is required');
