@@ -9,6 +9,7 @@ import { CreateConsoleTables1796300000000 } from './1796300000000-CreateConsoleT
 import { IndexStatistics1796300060000 } from './1796300060000-IndexStatistics';
 import { CreateFraudGuard1796400000000 } from './1796400000000-CreateFraudGuard';
 import { DeriveKeysOfOlderReleases1796500000000 } from './1796500000000-DeriveKeysOfOlderReleases';
+import { DecideSendsInTwoRoundTrips1796600000000 } from './1796600000000-DecideSendsInTwoRoundTrips';
 
 /**
  * Every migration, oldest first. The app and the TypeORM CLI both read this list, so a migration
@@ -25,4 +26,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   IndexStatistics1796300060000,
   CreateFraudGuard1796400000000,
   DeriveKeysOfOlderReleases1796500000000,
+  DecideSendsInTwoRoundTrips1796600000000,
 ];

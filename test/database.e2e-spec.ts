@@ -151,4 +151,85 @@ describe('Database: the pg port every repository uses (real PostgreSQL)', () => 
     expect(new Set(backends).size).toBe(1);
     expect(await logged()).toEqual([1]);
   });
+
+  describe('statements that ride with BEGIN and COMMIT (values written in as literals)', () => {
+    const awkward = ["it's", 'back\\slash', "'); DROP TABLE lock_log; --", 'ünïcode', ''];
+
+    it('hands the opening statement its values intact, run once the locks are held', async () => {
+      const seen = await db.transaction(
+        (_transaction, opened) => Promise.resolve(opened.rows),
+        [A],
+        {
+          text: `SELECT $1::text AS a, $2::text AS b, $3::text AS c, $4::text AS d, $5::text AS e,
+                      $6::int AS n, $7::timestamptz AS at, $8::text AS none,
+                      EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
+                                 AND pid = pg_backend_pid() AND classid = 9001) AS locked`,
+          params: [...awkward, -42, new Date('2026-12-01T10:00:00.123Z'), null],
+        },
+      );
+      expect(seen).toEqual([
+        {
+          a: awkward[0],
+          b: awkward[1],
+          c: awkward[2],
+          d: awkward[3],
+          e: awkward[4],
+          n: -42,
+          at: new Date('2026-12-01T10:00:00.123Z'),
+          none: null,
+          locked: true,
+        },
+      ]);
+      expect(await logged()).toEqual([]); // the quote-laden value stayed a value
+    });
+
+    it('commits with the last statement in one round trip, and ends the transaction', async () => {
+      let ended!: Transaction;
+      const rows = await db.transaction(async (transaction) => {
+        ended = transaction;
+        await log(transaction, 1);
+        const last = await transaction.commitWith<{ n: number }>({
+          text: 'INSERT INTO lock_log (n) VALUES ($1) RETURNING n',
+          params: [2],
+        });
+        return last.rows;
+      });
+      expect(rows).toEqual([{ n: 2 }]);
+      expect(await logged()).toEqual([1, 2]);
+      await expect(log(ended, 3)).rejects.toThrow(/transaction has ended/);
+    });
+
+    it('rolls everything back when that COMMIT fails, with its error', async () => {
+      await expect(
+        db.transaction(async (transaction) => {
+          await log(transaction, 1);
+          await transaction.commitWith({
+            text: 'INSERT INTO deferred_check (n) VALUES ($1), ($1)',
+            params: [7],
+          });
+        }),
+      ).rejects.toMatchObject({ code: '23505' });
+      expect(await logged()).toEqual([]);
+    });
+
+    it('rolls everything back when the last statement itself fails', async () => {
+      await expect(
+        db.transaction(async (transaction) => {
+          await log(transaction, 1);
+          await transaction.commitWith({ text: 'SELECT 1 / $1', params: [0] });
+        }),
+      ).rejects.toMatchObject({ code: '22012' });
+      expect(await logged()).toEqual([]);
+      expect((await db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    });
+
+    it('refuses values it cannot write as literals', async () => {
+      await expect(
+        db.transaction(() => Promise.resolve(), [], { text: 'SELECT $1', params: [{ a: 1 }] }),
+      ).rejects.toThrow(/cannot be written as a literal/);
+      await expect(
+        db.transaction(() => Promise.resolve(), [], { text: 'SELECT $1', params: [Number.NaN] }),
+      ).rejects.toThrow(/cannot be written as a literal/);
+    });
+  });
 });

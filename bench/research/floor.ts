@@ -1,24 +1,34 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FakeSparrowServer } from '../../test/fakes/fake-sparrow-server';
+import type { Client } from 'pg';
+import { clientNetwork, ipLimitSubject } from '../../src/common/http/ip-keys';
 import { benchAppEnv } from '../app-env';
 import { AppProcess, assertBuilt } from '../app-process';
 import { cpuBetween, snapshotCpu } from '../cpu';
-import { openBenchDatabase } from '../database';
-import { runLoad, Workload } from '../load';
+import { openBenchDatabase, withClient } from '../database';
+import { BenchUser, PhoneNumbers, UserPool } from '../fixtures';
+import { BenchRequest, runLoad, sendOne, Workload } from '../load';
 import { loadAverage, machineInfo, percent, table, writeReport } from '../report';
 import { readBenchSettings, runStamp } from '../settings';
-import { HealthWorkload } from '../scenarios';
-import { SPARROW_TOKEN } from '../sms-inbox';
+import { HealthWorkload, wrongCodeFor } from '../scenarios';
+import { SmsInbox, SPARROW_TOKEN } from '../sms-inbox';
+import { QueryRecorder, RecordedStep } from './query-recorder';
 
 /**
  * `npm run bench:floor`: what the cheapest possible implementation of each route reaches on this
- * machine. A server with no framework at all (floor/floor-server.cjs: node:http and pg)
- * does only the round trips each route needs — one read; a read and a write; a read and a
- * two-write transaction; a write, an SMS over HTTP to the fake Sparrow server and a write — and
- * is driven exactly like `npm run bench`. Each is compared with the real app's no-op route of
- * the same run, the denominator of the benchmark's "vs 0" targets.
+ * machine. A server with no framework at all (floor/floor-server.cjs: node:http and pg) is
+ * driven exactly like `npm run bench`, over the app's pool size, in two ways:
+ *
+ * - minimal floors: only the round trips a route of its kind needs — one read; a read and a
+ *   write; a read and a two-write transaction; a write, an SMS over HTTP to the fake Sparrow
+ *   server and a write — compared with the real app's no-op route of the same run;
+ * - same-SQL floors (floor/same-sql.cjs): first the built app runs with the query recorder and
+ *   serves a few requests of each benchmarked route one at a time; the server then replays, for
+ *   each request, exactly the statements the app sent for one of them (values new per request,
+ *   as the app's would be), and the SMS over HTTP where the app called its gateway. The app's
+ *   req/s on a route divided by this is its share of its own floor.
  */
 
 const FLOOR_ROUTES: ReadonlyArray<{ path: string; like: string }> = [
@@ -28,6 +38,176 @@ const FLOOR_ROUTES: ReadonlyArray<{ path: string; like: string }> = [
   { path: '/read-transaction', like: 'check, right code (read + 2-write transaction)' },
   { path: '/write-sms-write', like: 'send (write + SMS over HTTP + write)' },
 ];
+
+/** The same-SQL floors, in the benchmark's order (the checks use the floor's own sends). */
+const SAME_SQL_ROUTES: ReadonlyArray<{ path: string; script: string; like: string }> = [
+  { path: '/same/send', script: 'send', like: 'send, same SQL (scenario 1)' },
+  { path: '/same/check-wrong', script: 'check-wrong', like: 'wrong code, same SQL (scenario 2)' },
+  { path: '/same/check-right', script: 'check-right', like: 'right code, same SQL (scenario 3)' },
+  { path: '/same/me', script: 'me', like: 'GET /v1/users/me, same SQL (scenario 4)' },
+];
+
+/** Requests of each kind recorded from the app; the floor cycles through their scripts. */
+const RECORDED_PER_ROUTE = 20;
+/** Users for the floor's sends: one each, as the benchmark's (beyond that they are reused). */
+const FLOOR_USERS = 120_000;
+/** The floor's numbers (+977 986xxxxxxx), apart from the app's (984…). */
+const FLOOR_PHONE_BASE = 9_860_000_000;
+
+interface Subject {
+  user: { id: string; ip: string; ipSubject: string; network: string };
+  phone?: string;
+  prefix?: string;
+  verificationId?: string;
+  codeHash?: string;
+}
+
+function subjectUser(user: BenchUser): Subject['user'] {
+  return {
+    id: user.id,
+    ip: user.ip,
+    ipSubject: ipLimitSubject(user.ip),
+    network: clientNetwork(user.ip),
+  };
+}
+
+function once1(request: BenchRequest, expectedStatus: number): Workload {
+  return { name: 'recorded', expectedStatus, ranOut: 0, next: () => request };
+}
+
+function authHeaders(user: BenchUser): Record<string, string> {
+  return {
+    authorization: `Bearer ${user.token}`,
+    'x-forwarded-for': user.ip,
+    'content-type': 'application/json',
+  };
+}
+
+/**
+ * Records, from the built app on `databaseUrl`, the statements of RECORDED_PER_ROUTE requests of
+ * each benchmarked route, with what each request was about (its subject), and writes the floor's
+ * plan (those scripts and the users its sends may use) to a file.
+ */
+async function recordScripts(options: {
+  databaseUrl: string;
+  client: Client;
+  stamp: string;
+  workDir: string;
+  poolSize?: number;
+  basePort: number;
+}): Promise<{ file: string; statementsPerRequest: Record<string, number> }> {
+  const inbox = new SmsInbox();
+  const sparrowUrl = await inbox.start();
+  const appEnv = benchAppEnv({
+    databaseUrl: options.databaseUrl,
+    sparrowUrl,
+    poolSize: options.poolSize,
+    accessTtlSeconds: 3600,
+  });
+  const recorder = new QueryRecorder(options.workDir);
+  const app = new AppProcess({
+    name: 'recording',
+    port: options.basePort,
+    env: { ...appEnv.env, ...recorder.env },
+    log: 'devnull',
+    workDir: options.workDir,
+    nodeArgs: recorder.nodeArgs,
+  });
+  const scripts: Record<string, Array<{ subject: Subject; steps: RecordedStep[] }>> = {};
+  try {
+    await app.start();
+    const users = new UserPool(options.client, `${options.stamp}r`, appEnv);
+    await users.ensure(RECORDED_PER_ROUTE);
+    const phones = await PhoneNumbers.after(options.client);
+    await recorder.takeSteps(app); // start-up statements
+    const record = async (
+      route: string,
+      subject: Subject,
+      request: BenchRequest,
+      status: number,
+    ): Promise<void> => {
+      await sendOne(app.url, once1(request, status));
+      (scripts[route] ??= []).push({ subject, steps: await recorder.takeSteps(app) });
+    };
+    const sent: Array<{ user: BenchUser; national: string; code: string; subject: Subject }> = [];
+    for (const user of users.users.slice(0, RECORDED_PER_ROUTE)) {
+      const national = phones.take();
+      const subject: Subject = {
+        user: subjectUser(user),
+        phone: `+977${national}`,
+        prefix: national.slice(0, 6),
+      };
+      await record(
+        'send',
+        subject,
+        {
+          method: 'POST',
+          path: '/v1/phone-verifications',
+          headers: authHeaders(user),
+          body: JSON.stringify({ phone: national }),
+        },
+        201,
+      );
+      const { rows } = await options.client.query<{ id: string; hash: string }>(
+        `SELECT id, '\\x' || encode(code_hash, 'hex') AS hash FROM phone_verifications
+          WHERE user_id = $1 AND phone = $2`,
+        [user.id, subject.phone],
+      );
+      subject.verificationId = rows[0].id;
+      subject.codeHash = rows[0].hash;
+      const code = inbox.codeFor(national);
+      if (!code) throw new Error(`no SMS reached ${national}`);
+      sent.push({ user, national, code, subject });
+    }
+    const check = (item: (typeof sent)[number], code: string): BenchRequest => ({
+      method: 'POST',
+      path: '/v1/phone-verifications/check',
+      headers: authHeaders(item.user),
+      body: JSON.stringify({ phone: item.national, code }),
+    });
+    for (const item of sent) {
+      await record('check-wrong', item.subject, check(item, wrongCodeFor(item.code)), 400);
+    }
+    for (const item of sent) await record('check-right', item.subject, check(item, item.code), 200);
+    for (const user of users.users.slice(0, RECORDED_PER_ROUTE)) {
+      const { authorization } = authHeaders(user);
+      await record(
+        'me',
+        { user: subjectUser(user) },
+        { method: 'GET', path: '/v1/users/me', headers: { authorization } },
+        200,
+      );
+    }
+  } finally {
+    await app.stop();
+    await inbox.stop();
+  }
+  const floorUsers = new UserPool(options.client, `${options.stamp}f`, {
+    jwtSecret: 'floor-users-need-no-token',
+    accessTtlSeconds: 60,
+  });
+  await floorUsers.ensure(FLOOR_USERS);
+  const file = join(options.workDir, `floor-scripts-${process.pid}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify({
+      users: floorUsers.users.map(subjectUser),
+      phoneBase: FLOOR_PHONE_BASE,
+      maxWrongPerVerification: appEnv.maxAttempts - 1,
+      scripts,
+    }),
+  );
+  const statementsPerRequest = Object.fromEntries(
+    Object.entries(scripts).map(([route, list]) => [
+      route,
+      list.reduce(
+        (sum, script) => sum + script.steps.filter((step) => !('http' in step)).length,
+        0,
+      ) / list.length,
+    ]),
+  );
+  return { file, statementsPerRequest };
+}
 
 /** `GET <path>` on every request; the path is also the workload's name. */
 class GetWorkload implements Workload {
@@ -55,8 +235,8 @@ async function main(): Promise<void> {
   assertBuilt();
   const settings = readBenchSettings();
   const stamp = runStamp();
-  const sparrow = new FakeSparrowServer({ token: SPARROW_TOKEN, credits: 1e9, record: false });
-  const { url: sparrowUrl } = await sparrow.start();
+  const sparrow = new SmsInbox();
+  const sparrowUrl = await sparrow.start();
   const database = await openBenchDatabase({ ...settings, stamp });
   const load = { connections: settings.connections, durationSeconds: settings.durationSeconds };
   const measure = async (
@@ -86,11 +266,29 @@ async function main(): Promise<void> {
 
   const rows: FloorRow[] = [];
   let floorServer: ChildProcess | undefined;
+  let recorded: Awaited<ReturnType<typeof recordScripts>> | undefined;
   try {
+    log('recording the statements of each route from the built app');
+    recorded = await withClient(database.url, (client) =>
+      recordScripts({
+        databaseUrl: database.url,
+        client,
+        stamp,
+        workDir: settings.workDir,
+        poolSize: settings.poolSize,
+        basePort: settings.basePort,
+      }),
+    );
+    log(`statements per request: ${JSON.stringify(recorded.statementsPerRequest)}`);
     const app = new AppProcess({
       name: 'app',
       port: settings.basePort,
-      env: benchAppEnv({ databaseUrl: database.url, sparrowUrl, accessTtlSeconds: 3600 }).env,
+      env: benchAppEnv({
+        databaseUrl: database.url,
+        sparrowUrl,
+        poolSize: settings.poolSize,
+        accessTtlSeconds: 3600,
+      }).env,
       log: settings.appLog,
       workDir: settings.workDir,
       nodeArgs: settings.appNodeArgs,
@@ -116,6 +314,8 @@ async function main(): Promise<void> {
         FLOOR_DATABASE_URL: database.url,
         FLOOR_SINK_URL: sparrowUrl,
         FLOOR_SPARROW_TOKEN: SPARROW_TOKEN,
+        FLOOR_POOL_SIZE: String(settings.poolSize ?? 10),
+        FLOOR_SCRIPTS: recorded.file,
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -137,6 +337,29 @@ async function main(): Promise<void> {
         ),
       );
     }
+    const floorUrl = `http://127.0.0.1:${port}`;
+    const runSeconds = settings.warmupSeconds + settings.durationSeconds;
+    for (const { path, like } of SAME_SQL_ROUTES) {
+      if (path === '/same/check-wrong' || path === '/same/check-right') {
+        // verifications for the checks, sent by the floor itself, as the benchmark prepares them:
+        // for the wrong code at most 19 checks each (sized on the minimal read-write floor), for
+        // the right code one each (sized on the wrong code's rate, +25 %)
+        const like = path === '/same/check-wrong' ? '/read-write' : '/same/check-wrong';
+        const rate = rows.find((row) => row.route === like)?.requestsPerSecond ?? 1000;
+        const wanted =
+          path === '/same/check-wrong'
+            ? Math.ceil((rate * runSeconds * 1.1) / 19)
+            : Math.ceil(rate * runSeconds * 1.25);
+        log(`preparing ${wanted} verifications through the floor's send`);
+        await fetch(`${floorUrl}/same/prepare?count=${wanted}`);
+      }
+      log(`floor ${path}: ${like}`);
+      rows.push(
+        await measure({ name: path, like }, floorUrl, floorServer.pid!, new GetWorkload(path)),
+      );
+    }
+    const stats = (await (await fetch(`${floorUrl}/same/stats`)).json()) as Record<string, number>;
+    log(`same-SQL floor: ${JSON.stringify(stats)}`);
   } finally {
     if (floorServer && floorServer.exitCode === null) {
       floorServer.kill('SIGTERM');
@@ -175,6 +398,7 @@ async function main(): Promise<void> {
     at: new Date().toISOString(),
     machine: { ...machineInfo(), loadAverageAfter: loadAverage() },
     settings: { connections: settings.connections, durationSeconds: settings.durationSeconds },
+    statementsPerRequest: recorded?.statementsPerRequest,
     rows,
   });
   process.stdout.write(

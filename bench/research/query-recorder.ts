@@ -8,6 +8,9 @@ export interface RecordedQuery {
   values: unknown[];
 }
 
+/** A statement, or the place where the app made an HTTP request (its SMS gateway). */
+export type RecordedStep = RecordedQuery | { http: true };
+
 /**
  * The harness side of bench/research/record-queries.cjs: the node options and environment
  * that preload the recorder into an app process, and `take()`, which asks it (SIGUSR2) for the
@@ -29,7 +32,13 @@ export class QueryRecorder {
     return { BENCH_QUERY_LOG_FILE: this.file };
   }
 
+  /** The statements sent since the last call. */
   async take(app: AppProcess): Promise<RecordedQuery[]> {
+    return (await this.takeSteps(app)).filter((step): step is RecordedQuery => !('http' in step));
+  }
+
+  /** The statements sent since the last call, and where HTTP requests went out among them. */
+  async takeSteps(app: AppProcess): Promise<RecordedStep[]> {
     process.kill(app.pid, 'SIGUSR2');
     const wanted = ++this.dumps;
     for (let i = 0; i < 250; i++) {
@@ -37,7 +46,7 @@ export class QueryRecorder {
       if (!existsSync(this.file)) continue;
       const data = JSON.parse(readFileSync(this.file, 'utf8')) as {
         dump: number;
-        queries: RecordedQuery[];
+        queries: RecordedStep[];
       };
       if (data.dump === wanted) return data.queries;
     }

@@ -3,12 +3,14 @@
  * Preloaded into the app by roundtrips.ts and explain.ts beside it (`node --require …`), never
  * in a measured run: records every statement `pg` sends (one `Client#query` call is one round
  * trip) with its parameters, and on SIGUSR2 writes what it recorded since the last signal to
- * BENCH_QUERY_LOG_FILE as `{ dump, queries: [{ text, values }] }`. Buffers are written in
+ * BENCH_QUERY_LOG_FILE as `{ dump, queries: [{ text, values } | { http: true }] }`. Buffers are written in
  * bytea's text form and dates as ISO strings, so the statements can be replayed.
  */
 const { Buffer } = require('node:buffer');
-const { writeFileSync } = require('node:fs');
-const { Client } = require('pg');
+const { renameSync, writeFileSync } = require('node:fs');
+const http = require('node:http');
+// pg as the app resolves it (a build elsewhere, BENCH_APP_DIR, has its own node_modules)
+const { Client } = require(require.resolve('pg', { paths: [process.cwd()] }));
 
 const file = process.env.BENCH_QUERY_LOG_FILE;
 if (!file) throw new Error('BENCH_QUERY_LOG_FILE is required');
@@ -25,6 +27,14 @@ Client.prototype.query = function recordQuery(config, ...rest) {
   return query.call(this, config, ...rest);
 };
 
+// Where the app called out over HTTP (its SMS gateway), between which statements: a marker
+// `{ http: true }` in the same list (the same-SQL floor sends its SMS there).
+const request = http.request;
+http.request = function recordRequest(...args) {
+  recorded.push({ http: true });
+  return request.apply(this, args);
+};
+
 function replayable(value) {
   if (Buffer.isBuffer(value)) return `\\x${value.toString('hex')}`;
   if (value instanceof Date) return value.toISOString();
@@ -32,6 +42,8 @@ function replayable(value) {
 }
 
 process.on('SIGUSR2', () => {
-  writeFileSync(file, JSON.stringify({ dump: ++dump, queries: recorded }));
+  // written aside and renamed, so the reader never sees half a file
+  writeFileSync(`${file}.part`, JSON.stringify({ dump: ++dump, queries: recorded }));
+  renameSync(`${file}.part`, file);
   recorded = [];
 });

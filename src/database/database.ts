@@ -19,6 +19,40 @@ export interface Queryable {
   ): Promise<Rows<Row>>;
 }
 
+/**
+ * A statement that shares a round trip with BEGIN or COMMIT (see `Connection.transaction` and
+ * `Transaction.commitWith`). It travels in the simple protocol, which takes no parameters: each
+ * `$n` is written into the text as an escaped literal. So `text` should be a short call (of a
+ * function whose plans PostgreSQL caches) rather than a statement that would be planned anew.
+ */
+export interface InlineStatement {
+  readonly text: string;
+  readonly params: readonly unknown[];
+}
+
+/** `statement` with its values written in as literals (strings escaped by pg's client). */
+export function inlineStatement(
+  client: Pick<PoolClient, 'escapeLiteral'>,
+  statement: InlineStatement,
+): string {
+  return statement.text.replace(/\$(\d+)/g, (_, index: string) => {
+    const n = Number(index);
+    if (n < 1 || n > statement.params.length) throw new Error(`no value for $${index}`);
+    return literal(client, statement.params[n - 1]);
+  });
+}
+
+function literal(client: Pick<PoolClient, 'escapeLiteral'>, value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'string') return client.escapeLiteral(value);
+  if (typeof value === 'number' && Number.isFinite(value)) return `(${String(value)})`;
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (value instanceof Date && !Number.isNaN(value.getTime())) {
+    return client.escapeLiteral(value.toISOString());
+  }
+  throw new Error(`a ${typeof value} cannot be written as a literal`);
+}
+
 /** A transaction-level advisory lock: a namespace, and the value locked within it. */
 export interface AdvisoryLock {
   readonly namespace: number;
@@ -83,10 +117,11 @@ export class Database implements Queryable {
 
   /** `work` in a transaction on a connection of its own; see Connection.transaction. */
   transaction<T>(
-    work: (transaction: Transaction) => Promise<T>,
+    work: (transaction: Transaction, opened: Rows<Record<string, unknown>>) => Promise<T>,
     locks: readonly AdvisoryLock[] = [],
+    opening?: InlineStatement,
   ): Promise<T> {
-    return this.withConnection((connection) => connection.transaction(work, locks));
+    return this.withConnection((connection) => connection.transaction(work, locks, opening));
   }
 
   /**
@@ -127,22 +162,34 @@ export class Connection implements Queryable {
   /**
    * Runs `work` in a transaction that begins holding `locks`, taken in the order given (callers
    * keep one order, so two transactions cannot deadlock). BEGIN and the locks travel as one
-   * simple-protocol query of integer literals: one round trip instead of two. COMMIT when `work`
-   * resolves, ROLLBACK when it throws (a failed COMMIT rolls back by itself).
+   * simple-protocol query of integer literals: one round trip instead of two; an `opening`
+   * statement rides along, run once the locks are held, and `work` gets its rows. COMMIT when
+   * `work` resolves (unless it ended with `commitWith`), ROLLBACK when it throws (a failed COMMIT
+   * rolls back by itself).
    */
   async transaction<T>(
-    work: (transaction: Transaction) => Promise<T>,
+    work: (transaction: Transaction, opened: Rows<Record<string, unknown>>) => Promise<T>,
     locks: readonly AdvisoryLock[] = [],
+    opening?: InlineStatement,
   ): Promise<T> {
-    const keys = locks.map(
-      ({ namespace, value }) =>
-        `pg_advisory_xact_lock(${Math.trunc(namespace)}, ${advisoryLockKey(value)})`,
-    );
+    const statements = ['BEGIN'];
+    if (locks.length > 0) {
+      const keys = locks.map(
+        ({ namespace, value }) =>
+          `pg_advisory_xact_lock(${Math.trunc(namespace)}, ${advisoryLockKey(value)})`,
+      );
+      statements.push(`SELECT ${keys.join(', ')}`);
+    }
     const transaction = new Transaction(this.client);
     try {
-      await this.client.query(keys.length > 0 ? `BEGIN; SELECT ${keys.join(', ')}` : 'BEGIN');
-      const result = await work(transaction);
-      await this.client.query('COMMIT');
+      if (opening) statements.push(inlineStatement(this.client, opening));
+      const results = await this.client.query(statements.join('; '));
+      const last = lastResult(results);
+      const opened = opening
+        ? { rows: last.rows as Record<string, unknown>[], affected: last.rowCount ?? 0 }
+        : { rows: [], affected: 0 };
+      const result = await work(transaction, opened);
+      if (!transaction.committed) await this.client.query('COMMIT');
       return result;
     } catch (error) {
       // The original error is the one worth reporting. A connection that cannot roll back is
@@ -157,9 +204,15 @@ export class Connection implements Queryable {
   }
 }
 
+/** The result of a simple-protocol query's last statement (pg gives an array for several). */
+function lastResult(results: QueryResult | QueryResult[]): QueryResult {
+  return Array.isArray(results) ? results[results.length - 1] : results;
+}
+
 /** A unit of work inside BEGIN … COMMIT: statements only. Unusable once its transaction ended. */
 export class Transaction implements Queryable {
   private open = true;
+  private commitSent = false;
 
   constructor(private readonly client: PoolClient) {}
 
@@ -171,6 +224,26 @@ export class Transaction implements Queryable {
       return Promise.reject(new Error('This transaction has ended; its statements cannot run'));
     }
     return run<Row>(this.client, text, params);
+  }
+
+  /**
+   * The transaction's last statement and its COMMIT, in one round trip (see InlineStatement):
+   * nothing can run on the transaction after it. A failed COMMIT (a deferred trigger's
+   * refusal) rejects with PostgreSQL's error, as a plain COMMIT would.
+   */
+  async commitWith<Row = Record<string, unknown>>(statement: InlineStatement): Promise<Rows<Row>> {
+    if (!this.open) throw new Error('This transaction has ended; its statements cannot run');
+    const text = `${inlineStatement(this.client, statement)}; COMMIT`;
+    this.open = false;
+    this.commitSent = true;
+    const results = (await this.client.query(text)) as unknown as QueryResult[];
+    const result = results[0];
+    return { rows: result.rows as Row[], affected: result.rowCount ?? 0 };
+  }
+
+  /** @internal whether commitWith ended the transaction (Connection.transaction sends no COMMIT). */
+  get committed(): boolean {
+    return this.commitSent;
   }
 
   /** @internal called by Connection.transaction */

@@ -23,6 +23,11 @@ export interface GuardInput {
   readonly prefixLastHour: { readonly sent: number; readonly converted: number };
   /** From `screen`: the number or its prefix is on the allowlist. */
   readonly allowlisted: boolean;
+  /**
+   * Accounts registered from the client's network in the last hour, when the send read them
+   * already (its `send_facts`); else the guard counts them when it needs them.
+   */
+  readonly networkRegistrationsLastHour?: number;
   readonly now: Date;
 }
 
@@ -67,7 +72,25 @@ export class FraudGuard {
     phone: string,
     now: Date,
   ): Promise<{ block: BlockDecision | null; allowlisted: boolean }> {
-    const screened = await this.fraud.screen(phone, now);
+    return this.logged(phone, await this.fraud.screen(phone, now));
+  }
+
+  /**
+   * `screen` on what the send's own first statement read (`send_facts`: the blocks in force on
+   * the number or its prefix, and whether either is allowlisted), with no statement of its own.
+   */
+  screened(
+    phone: string,
+    blocksInForce: ReadonlyArray<Record<string, unknown>> | null,
+    allowlisted: boolean,
+  ): { block: BlockDecision | null; allowlisted: boolean } {
+    return this.logged(phone, this.fraud.screenFrom(blocksInForce, allowlisted));
+  }
+
+  private logged(
+    phone: string,
+    screened: { block: BlockDecision | null; allowlisted: boolean },
+  ): { block: BlockDecision | null; allowlisted: boolean } {
     if (screened.block) {
       this.logger.warn(
         { phone: maskPhone(phone), prefix: prefixOf(phone), reason: screened.block.reason },
@@ -145,11 +168,13 @@ export class FraudGuard {
       return 'operator';
     }
     const since = new Date(input.now.getTime() - HOUR_MS);
-    const registered = await this.users.countRegisteredFromNetwork(
-      transaction,
-      clientNetwork(input.clientIp),
-      since,
-    );
+    const registered =
+      input.networkRegistrationsLastHour ??
+      (await this.users.countRegisteredFromNetwork(
+        transaction,
+        clientNetwork(input.clientIp),
+        since,
+      ));
     return registered > networkAccountsPerHour ? 'network' : null;
   }
 

@@ -87,7 +87,24 @@ export class FraudService implements OnModuleInit {
   ): Promise<{ block: BlockDecision | null; allowlisted: boolean }> {
     const prefix = prefixOf(phone);
     if (prefix === undefined) return { block: null, allowlisted: false };
-    const { inForce, allowlisted } = await this.blocks.screen(phone, prefix, now);
+    return this.screenOf(await this.blocks.screen(phone, prefix, now));
+  }
+
+  /**
+   * `screen`'s answer from what the send's `send_facts` read: the blocks in force on the number
+   * or its prefix (as JSON rows) and whether either is allowlisted.
+   */
+  screenFrom(
+    blocksInForce: ReadonlyArray<Record<string, unknown>> | null,
+    allowlisted: boolean,
+  ): { block: BlockDecision | null; allowlisted: boolean } {
+    return this.screenOf({ inForce: this.blocks.fromJson(blocksInForce), allowlisted });
+  }
+
+  private screenOf({ inForce, allowlisted }: { inForce: PhoneBlock[]; allowlisted: boolean }): {
+    block: BlockDecision | null;
+    allowlisted: boolean;
+  } {
     const applying = inForce.filter((block) => block.source === 'operator' || !allowlisted);
     if (applying.length === 0) return { block: null, allowlisted };
     const last = applying.reduce((a, b) => (b.expiresAt > a.expiresAt ? b : a));

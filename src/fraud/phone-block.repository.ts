@@ -63,6 +63,11 @@ export class PhoneBlockRepository {
     };
   }
 
+  /** Blocks selected as JSON with the entity's property names (as `send_facts` gives them). */
+  fromJson(rows: ReadonlyArray<Record<string, unknown>> | null): PhoneBlock[] {
+    return (rows ?? []).map((row) => blocks.fromRow(row));
+  }
+
   /** The blocks in force on the number or on its prefix (the two partial indexes). */
   async inForceOn(phone: string, prefix: string, at: Date): Promise<PhoneBlock[]> {
     const { rows } = await this.db.query(

@@ -4,8 +4,19 @@ import {
   BUCKET_ORIGIN_SQL,
   StatisticsWindow,
 } from '../common/statistics/statistics-window';
-import { AdvisoryLock, Database, Queryable, Transaction } from '../database/database';
+import {
+  AdvisoryLock,
+  Database,
+  InlineStatement,
+  Queryable,
+  Transaction,
+} from '../database/database';
 import { asDate, tableOf } from '../database/table';
+import type {
+  SmsCountsQuery,
+  SmsCountsRow,
+  SmsReservationRow,
+} from '../sms/delivery-log/sms-delivery-log';
 import { PhoneVerification } from './phone-verification.entity';
 
 // Advisory-lock namespaces (first key of pg_advisory_xact_lock(int, int)), so a user id and a
@@ -18,24 +29,22 @@ const verifications = tableOf(PhoneVerification);
 const T = verifications.name;
 const ALL = verifications.select;
 
-const INSERT_COLUMNS = [
-  'id',
-  'userId',
-  'phone',
-  'codeHash',
-  'status',
-  'attemptsLeft',
-  'sendCount',
-  'expiresAt',
-  'lastSentAt',
-  'approvedAt',
-  'canceledAt',
-  'clientIp',
-  'createdAt',
-] as const satisfies readonly (keyof PhoneVerification)[];
+/** The keys and windows of a send's `send_facts`. */
+export interface SendFactsQuery extends SmsCountsQuery {
+  /** The number's prefix, for blocks and the allowlist. */
+  prefix: string | undefined;
+  now: Date;
+}
 
-function insertValues(verification: PhoneVerification): unknown[] {
-  return INSERT_COLUMNS.map((property) => verification[property]);
+/** What `send_facts` read. */
+export interface SendFactsRow extends SmsCountsRow {
+  /** The account that verified this number, if any. */
+  ownerId: string | null;
+  /** Accounts registered from the client's network since `prefixSince` (the last hour). */
+  networkRegistrations: number;
+  /** Blocks in force on the number or its prefix, with the entity's property names. */
+  blocks: Array<Record<string, unknown>> | null;
+  allowlisted: boolean;
 }
 
 /** The SQL of `phone_verifications`: every statement the lifecycle needs, and nothing else. */
@@ -57,48 +66,70 @@ export class PhoneVerificationRepository {
   }
 
   /**
-   * Inserts `verification` unless its user already has a pending one, which is returned instead
-   * (and nothing is inserted): a first send reads and writes in one statement.
+   * Everything a send's decision reads, as one call of `send_facts` (migration
+   * DecideSendsInTwoRoundTrips) to send with BEGIN and the send's locks: the delivery log's
+   * counts, the number's verified owner, the network's registrations of the last hour, and the
+   * blocks and allowlist entries on the number or its prefix. Read with `sendFactsFrom`.
    */
-  async insertUnlessPending(
-    transaction: Transaction,
-    verification: PhoneVerification,
-  ): Promise<PhoneVerification | null> {
-    return this.one(
-      transaction,
-      `WITH pending AS (
-         SELECT ${ALL} FROM ${T} WHERE user_id = $2 AND status = 'pending'
-       ), inserted AS (
-         INSERT INTO ${T} (${verifications.columns(INSERT_COLUMNS)})
-         SELECT $1::uuid, $2::uuid, $3::varchar, $4::bytea, $5::varchar, $6::smallint,
-                $7::smallint, $8::timestamptz, $9::timestamptz, $10::timestamptz,
-                $11::timestamptz, $12::varchar, $13::timestamptz
-          WHERE NOT EXISTS (SELECT 1 FROM pending)
-       )
-       SELECT * FROM pending`,
-      insertValues(verification),
-    );
+  sendFacts(query: SendFactsQuery): InlineStatement {
+    return {
+      text: 'SELECT * FROM send_facts($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
+      params: [
+        query.toPhone,
+        query.prefix ?? null,
+        query.userId,
+        query.clientSubject,
+        query.clientNetwork,
+        query.phoneSince,
+        query.userSince,
+        query.ipSince,
+        query.pendingSince,
+        query.daySince,
+        query.prefixSince,
+        query.now,
+      ],
+    };
   }
 
-  async insert(transaction: Transaction, verification: PhoneVerification): Promise<void> {
-    await transaction.query(
-      `INSERT INTO ${T} (${verifications.columns(INSERT_COLUMNS)})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      insertValues(verification),
-    );
+  sendFactsFrom(row: Record<string, unknown>): SendFactsRow {
+    const facts = row as unknown as SendFactsRow;
+    return { ...facts, lastSent: asDate(facts.lastSent), lastPending: asDate(facts.lastPending) };
   }
 
-  /** Ends a pending verification: `canceled` when the user moved on, `expired` when its code ran out. */
-  async close(
-    transaction: Transaction,
-    id: string,
-    status: 'canceled' | 'expired',
-    at: Date,
-  ): Promise<void> {
-    await transaction.query(
-      `UPDATE ${T} SET status = $2::varchar, canceled_at = $3 WHERE id = $1 AND status = 'pending'`,
-      [id, status, status === 'canceled' ? at : null],
-    );
+  /**
+   * The reservation of an allowed send, as one call of `send_reserve` to send with COMMIT: the
+   * user's pending verification of this number when still running (a resend), else `fresh`
+   * after closing any other pending one (`expired` for this number, `canceled` for another);
+   * then the delivery log's `pending` row for it (`sms`, whose verification id is replaced by
+   * the one opened), with the day's budget for the commit-time trigger. The row it gives back
+   * says which verification, and whether it is `fresh`.
+   */
+  sendReserve(
+    fresh: PhoneVerification,
+    sms: SmsReservationRow,
+    dailyBudget: number,
+  ): InlineStatement {
+    return {
+      text: `SELECT "verificationId", created FROM send_reserve(
+               $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+      params: [
+        fresh.id,
+        fresh.userId,
+        fresh.phone,
+        fresh.attemptsLeft,
+        fresh.expiresAt,
+        fresh.clientIp,
+        fresh.createdAt,
+        sms.id,
+        sms.clientSubject,
+        sms.clientNetwork,
+        sms.provider,
+        sms.operator,
+        sms.encoding,
+        sms.segments,
+        dailyBudget,
+      ],
+    };
   }
 
   /**

@@ -15,6 +15,7 @@ import { SmsRouter } from '../sms/routing/sms-router';
 import { SmsGatewayError, SmsGatewayUnavailableError } from '../sms/sms.errors';
 import { ChallengeRequiredError, PhoneBlockedError } from '../fraud/fraud.errors';
 import { FraudGuard } from '../fraud/fraud-guard';
+import { prefixOf } from '../fraud/phone-target';
 import type { CheckOutcome as CheckMetric, SendRefusalReason } from '../metrics/metrics-registry';
 import { MetricsService } from '../metrics/metrics.service';
 import { UsersService } from '../users/users.service';
@@ -34,7 +35,7 @@ import {
   VerificationExpiredError,
   VerificationNotFoundError,
 } from './phone-verification.errors';
-import { PhoneVerificationRepository } from './phone-verification.repository';
+import { PhoneVerificationRepository, SendFactsRow } from './phone-verification.repository';
 import {
   DAY,
   decideCallerLimits,
@@ -67,8 +68,6 @@ interface SendRequest {
   clientIp: string;
   sms: OtpSmsText;
   challenge?: unknown;
-  /** The number or its prefix is on the fraud guard's allowlist. */
-  allowlisted: boolean;
   now: Date;
 }
 
@@ -143,21 +142,28 @@ export class PhoneVerificationService {
       input.acceptLanguage,
       this.config.sms.defaultLocale,
     );
-    const screened = await this.guard.screen(phone.e164, now);
-    if (screened.block) throw this.refused('blocked', blockedUntil(screened.block.until, now));
     const request: SendRequest = {
       userId: input.userId,
       phone,
       clientIp: input.clientIp,
       sms: this.otpSms.compose(locale, code),
       challenge: input.challenge,
-      allowlisted: screened.allowlisted,
       now,
     };
+    const countsQuery = this.deliveryLog.countsQuery({
+      toPhone: phone.e164,
+      userId: input.userId,
+      clientIp: input.clientIp,
+      now,
+      ...windowStarts(this.limits, now),
+    });
+    // BEGIN, the locks and everything the decision reads: one round trip (send_facts)
     const reservation = await this.db
       .transaction(
-        (transaction) => this.reserveSend(transaction, request),
+        (transaction, opened) =>
+          this.reserveSend(transaction, request, this.verifications.sendFactsFrom(opened.rows[0])),
         this.verifications.sendLocks(input.userId, phone.e164, ipLimitSubject(input.clientIp)),
+        this.verifications.sendFacts({ ...countsQuery, prefix: prefixOf(phone.e164), now }),
       )
       .catch((error: unknown) => {
         // The day's budget is taken as the reservation commits; a refused commit rolled it all back.
@@ -231,29 +237,30 @@ export class PhoneVerificationService {
   }
 
   /**
-   * Decides a send under its locks, in the order API.md gives: the caller's own limits (account,
-   * IP) before anything about the number, so that whether a number is registered is only ever
-   * answered within them, and each such answer counts against them; then the number's cooldown
-   * and limit; then the verification and the SMS are reserved.
+   * Decides a send under its locks, on what `send_facts` read as they were taken, in the order
+   * API.md gives: a block in force on the number or its prefix; the caller's own limits
+   * (account, IP) before anything else about the number, so that whether a number is registered
+   * is only ever answered within them, and each such answer counts against them; then the
+   * number's cooldown and limit; then the fraud guard; then the verification and the SMS are
+   * reserved, with the COMMIT (send_reserve). The usual send makes no other statement.
    */
   private async reserveSend(
     transaction: Transaction,
     request: SendRequest,
+    facts: SendFactsRow,
   ): Promise<SendReservation | SendAnswer> {
     const { userId, phone: parsed, clientIp, sms, now } = request;
     const phone = parsed.e164;
     const keys = { phone, userId, clientIp };
-    const usage = await this.deliveryLog.usage(transaction, {
-      toPhone: phone,
-      userId,
-      clientIp,
-      now,
-      ...windowStarts(this.limits, now),
-    });
+    const screened = this.guard.screened(phone, facts.blocks, facts.allowlisted);
+    if (screened.block) {
+      return { answer: this.refused('blocked', blockedUntil(screened.block.until, now)) };
+    }
+    const usage = this.deliveryLog.usageFrom(facts);
     const own = decideCallerLimits(usage, this.limits);
     if (!own.allowed) throw await this.refusal(transaction, own, keys, now);
 
-    const owner = await this.users.findVerifiedOwnerId(transaction, phone);
+    const owner = facts.ownerId;
     if (owner) {
       await this.deliveryLog.recordAnswer(transaction, {
         userId,
@@ -272,7 +279,8 @@ export class PhoneVerificationService {
       clientIp,
       challenge: request.challenge,
       prefixLastHour: usage.prefixLastHour,
-      allowlisted: request.allowlisted,
+      allowlisted: screened.allowlisted,
+      networkRegistrationsLastHour: facts.networkRegistrations,
       now,
     });
     if (guard.kind === 'block') {
@@ -282,12 +290,9 @@ export class PhoneVerificationService {
       return { answer: this.refused('challenge', new ChallengeRequiredError()) };
     }
 
-    const { verificationId, created } = await this.openVerification(
-      transaction,
-      this.newVerification(randomUUID(), userId, phone, clientIp, now),
-    );
-    const smsId = await this.deliveryLog.reserve(transaction, {
-      verificationId,
+    const fresh = this.newVerification(randomUUID(), userId, phone, clientIp, now);
+    const { row: smsRow, dailyBudget } = this.deliveryLog.pendingRow({
+      verificationId: fresh.id,
       userId,
       toPhone: phone,
       clientIp,
@@ -297,31 +302,10 @@ export class PhoneVerificationService {
       segments: sms.segments,
       at: now,
     });
-    return { verificationId, smsId, created };
-  }
-
-  /**
-   * The verification this send's code is for: the user's pending one when it is for this number
-   * and still running (a resend), else `fresh`, after closing any other pending one.
-   */
-  private async openVerification(
-    transaction: Transaction,
-    fresh: PhoneVerification,
-  ): Promise<{ verificationId: string; created: boolean }> {
-    const pending = await this.verifications.insertUnlessPending(transaction, fresh);
-    if (!pending) return { verificationId: fresh.id, created: true };
-    const samePhone = pending.phone === fresh.phone;
-    if (samePhone && pending.expiresAt > fresh.createdAt) {
-      return { verificationId: pending.id, created: false };
-    }
-    await this.verifications.close(
-      transaction,
-      pending.id,
-      samePhone ? 'expired' : 'canceled',
-      fresh.createdAt,
+    const { rows } = await transaction.commitWith<{ verificationId: string; created: boolean }>(
+      this.verifications.sendReserve(fresh, smsRow, dailyBudget),
     );
-    await this.verifications.insert(transaction, fresh);
-    return { verificationId: fresh.id, created: true };
+    return { verificationId: rows[0].verificationId, smsId: smsRow.id, created: rows[0].created };
   }
 
   private async refusal(

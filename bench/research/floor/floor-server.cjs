@@ -6,7 +6,11 @@ const http = require('node:http');
 const { URL } = require('node:url');
 const { Pool } = require('pg');
 
-const pool = new Pool({ connectionString: process.env.FLOOR_DATABASE_URL, max: 10 });
+// the app's pool size (DATABASE_POOL_SIZE), so the floors have the same connections to share
+const pool = new Pool({
+  connectionString: process.env.FLOOR_DATABASE_URL,
+  max: Number(process.env.FLOOR_POOL_SIZE ?? 10),
+});
 const sink = new URL(process.env.FLOOR_SINK_URL);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 50 });
 const ROWS = 100_000;
@@ -93,15 +97,21 @@ const routes = {
   },
 };
 
+// the same-SQL floor (same-sql.cjs), when the harness recorded the app's statements
+if (process.env.FLOOR_SCRIPTS) {
+  Object.assign(routes, require('./same-sql.cjs').sameSqlRoutes({ pool, postSms }));
+}
+
 const server = http.createServer((req, res) => {
-  const route = routes[req.url];
+  const url = new URL(req.url, 'http://floor');
+  const route = routes[url.pathname];
   req.resume();
   req.on('end', () => {
     if (!route) {
       res.writeHead(404).end();
       return;
     }
-    route().then(
+    route(url).then(
       (value) => {
         const body = JSON.stringify(value ?? {});
         res.writeHead(200, {

@@ -6,12 +6,18 @@ import { AppConfig } from '../../config/app-config';
 import { sqlStateOf } from '../../database/database-errors';
 import type { Queryable, Transaction } from '../../database/database';
 import type { SmsOutcome } from '../gateways/sms-gateway';
+import { asDate } from '../../database/table';
 import {
   SmsAttemptRow,
   SmsConversionRow,
   SmsCountKey,
+  SmsCountsQuery,
+  SmsCountsRow,
   SmsMessageRepository,
+  SmsReservationRow,
 } from './sms-message.repository';
+
+export type { SmsCountsQuery, SmsCountsRow, SmsReservationRow };
 
 const HOUR_MS = 3_600_000;
 
@@ -118,14 +124,23 @@ export class SmsDeliveryLog {
   }
 
   async usage(on: Queryable, query: SmsUsageQuery): Promise<SmsUsage> {
-    const counts = await this.messages.counts(on, {
+    return this.usageFrom(await this.messages.counts(on, this.countsQuery(query)));
+  }
+
+  /** Every key and window start the counts behind `usage` are taken with. */
+  countsQuery(query: SmsUsageQuery): SmsCountsQuery {
+    return {
       ...query,
       clientSubject: ipLimitSubject(query.clientIp),
       clientNetwork: clientNetwork(query.clientIp),
       prefixSince: new Date(query.now.getTime() - HOUR_MS),
       daySince: new Date(`${utcDay(query.now)}T00:00:00.000Z`),
       pendingSince: new Date(query.now.getTime() - this.pendingSettlesWithinMs),
-    });
+    };
+  }
+
+  /** The usage, from counts taken as `countsQuery` says (also by the send's `send_facts`). */
+  usageFrom(counts: SmsCountsRow): SmsUsage {
     return {
       toPhoneByUserSince: counts.toPhoneByUser,
       toPhoneToday: counts.toPhoneToday,
@@ -133,8 +148,8 @@ export class SmsDeliveryLog {
       prefixLastHour: { sent: counts.prefixSent, converted: counts.prefixConverted },
       byUserSince: counts.byUser,
       fromIpSince: counts.fromIp,
-      lastSentByUserToPhone: counts.lastSent,
-      lastPendingByUserToPhone: counts.lastPending,
+      lastSentByUserToPhone: asDate(counts.lastSent),
+      lastPendingByUserToPhone: asDate(counts.lastPending),
     };
   }
 
@@ -165,13 +180,22 @@ export class SmsDeliveryLog {
    * fails: map it with `budgetRefusal`.
    */
   async reserve(transaction: Transaction, reservation: SmsReservation): Promise<string> {
+    const { row, dailyBudget } = this.pendingRow(reservation);
+    await this.messages.insertPending(transaction, row, dailyBudget);
+    return row.id;
+  }
+
+  /**
+   * The `pending` row `reserve` writes and the budget it hands to the commit, for a caller that
+   * writes it in a statement of its own (the send's `send_reserve`).
+   * @throws SmsBudgetExhaustedError when the budget is 0: no SMS may be sent at all.
+   */
+  pendingRow(reservation: SmsReservation): { row: SmsReservationRow; dailyBudget: number } {
     const budget = this.config.sms.dailyBudget;
     if (budget === 0) throw new SmsBudgetExhaustedError(secondsUntilNextUtcDay(reservation.at));
-    const id = randomUUID();
-    await this.messages.insertPending(
-      transaction,
-      {
-        id,
+    return {
+      row: {
+        id: randomUUID(),
         verificationId: reservation.verificationId,
         userId: reservation.userId,
         toPhone: reservation.toPhone,
@@ -184,9 +208,8 @@ export class SmsDeliveryLog {
         segments: reservation.segments,
         createdAt: reservation.at,
       },
-      budget,
-    );
-    return id;
+      dailyBudget: budget,
+    };
   }
 
   /** SMS to one mobile operator's numbers since `since`, and how many converted. */
