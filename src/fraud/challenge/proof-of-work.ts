@@ -4,9 +4,9 @@ import { deriveKey } from 'altcha-lib/algorithms/pbkdf2';
 /**
  * The ALTCHA proof-of-work (altcha-lib 2, PoW v2) this service asks of a client: PBKDF2/SHA-256
  * with `COST` iterations per try, and a secret counter below `MAX_COUNTER` the client must find
- * by trying them in turn. Measured on this project's 2-core machine (docs/threat-model.md,
- * "Proof of work"): a solve takes ≈ 0.1–0.3 s in Chromium's Web Worker on average, under a second
- * at worst; checking one costs the server one derivation.
+ * by trying them in turn. Chosen so that the sign-up page solves one in under a second on this
+ * project's 2-core machine (measured: docs/performance.md, "Proof of work"); checking one costs
+ * the server one derivation.
  */
 export const ALGORITHM = 'PBKDF2/SHA-256';
 export const COST = 2000;
