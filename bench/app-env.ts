@@ -27,17 +27,7 @@ export function benchAppEnv(options: {
   const jwtSecret = randomBytes(32).toString('base64url');
   const maxAttempts = 20;
   const env: Record<string, string> = {
-    NODE_ENV: 'production',
-    DATABASE_URL: options.databaseUrl,
-    DB_MIGRATE_ON_BOOT: 'true',
-    JWT_SECRET: jwtSecret,
-    JWT_ACCESS_TTL_SECONDS: String(options.accessTtlSeconds),
-    OTP_HMAC_SECRET: randomBytes(32).toString('base64url'),
-    CHALLENGE_HMAC_SECRET: randomBytes(32).toString('base64url'),
-    SMS_GATEWAY: 'sparrow',
-    SPARROW_BASE_URL: options.sparrowUrl,
-    SPARROW_TOKEN,
-    SPARROW_FROM,
+    ...productionAppEnv({ ...options, jwtSecret }),
     TRUST_PROXY: 'true',
     // limits raised for the run
     OTP_MAX_ATTEMPTS: String(maxAttempts),
@@ -57,6 +47,31 @@ export function benchAppEnv(options: {
   };
   if (options.poolSize !== undefined) env.DATABASE_POOL_SIZE = String(options.poolSize);
   return { env, jwtSecret, accessTtlSeconds: options.accessTtlSeconds, maxAttempts };
+}
+
+/**
+ * What every harness run gives the app: production mode, migrations at boot, fresh secrets (the
+ * JWT secret is the caller's: it mints the tokens), the real Sparrow adapter on the fake server.
+ */
+export function productionAppEnv(options: {
+  databaseUrl: string;
+  sparrowUrl: string;
+  jwtSecret: string;
+  accessTtlSeconds: number;
+}): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    DATABASE_URL: options.databaseUrl,
+    DB_MIGRATE_ON_BOOT: 'true',
+    JWT_SECRET: options.jwtSecret,
+    JWT_ACCESS_TTL_SECONDS: String(options.accessTtlSeconds),
+    OTP_HMAC_SECRET: randomBytes(32).toString('base64url'),
+    CHALLENGE_HMAC_SECRET: randomBytes(32).toString('base64url'),
+    SMS_GATEWAY: 'sparrow',
+    SPARROW_BASE_URL: options.sparrowUrl,
+    SPARROW_TOKEN,
+    SPARROW_FROM,
+  };
 }
 
 /** The app environment as it may be printed or saved: secrets replaced. */

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { FRAUD_GUARD_OFF } from '../../test/support/fraud-guard-off';
-import { SPARROW_FROM, SPARROW_TOKEN } from '../sms-inbox';
+import { productionAppEnv } from '../app-env';
 import type { GuardMode } from './settings';
 
 /**
@@ -20,17 +19,7 @@ export function pumpingAppEnv(options: {
   accessTtlSeconds: number;
 }): Record<string, string> {
   return {
-    NODE_ENV: 'production',
-    DATABASE_URL: options.databaseUrl,
-    DB_MIGRATE_ON_BOOT: 'true',
-    JWT_SECRET: options.jwtSecret,
-    JWT_ACCESS_TTL_SECONDS: String(options.accessTtlSeconds),
-    OTP_HMAC_SECRET: randomBytes(32).toString('base64url'),
-    CHALLENGE_HMAC_SECRET: randomBytes(32).toString('base64url'),
-    SMS_GATEWAY: 'sparrow',
-    SPARROW_BASE_URL: options.sparrowUrl,
-    SPARROW_TOKEN,
-    SPARROW_FROM,
+    ...productionAppEnv(options),
     TRUST_PROXY: 'loopback',
     SMS_DAILY_BUDGET: String(options.smsDailyBudget),
     ...(options.mode === 'off' ? FRAUD_GUARD_OFF : {}),

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH, USERNAME_PATTERN } from '../../users/username';
@@ -11,6 +12,24 @@ export const EMAIL_MAX_LENGTH = 254; // RFC 5321 path limit
 // (The document's `pattern` is this source; JSON Schema patterns are Unicode-aware, like `u`.)
 export const NO_CONTROL_CHARACTERS = /^\P{Cc}*$/u;
 const NO_CONTROL_CHARACTERS_MESSAGE = '$property must not contain control characters';
+
+/** A first or last name: optional free text, as the document and the validation both say. */
+function PersonName(example: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      minLength: NAME_MIN_LENGTH,
+      maxLength: NAME_MAX_LENGTH,
+      pattern: NO_CONTROL_CHARACTERS.source,
+      nullable: true,
+      description: 'Free text without control characters. Null or absent: none.',
+      example,
+    }),
+    IsOptional(),
+    IsString(),
+    Length(NAME_MIN_LENGTH, NAME_MAX_LENGTH),
+    Matches(NO_CONTROL_CHARACTERS, { message: NO_CONTROL_CHARACTERS_MESSAGE }),
+  );
+}
 
 export class RegisterDto {
   @ApiProperty({
@@ -47,31 +66,9 @@ export class RegisterDto {
   @MaxLength(EMAIL_MAX_LENGTH)
   email?: string;
 
-  @ApiPropertyOptional({
-    minLength: NAME_MIN_LENGTH,
-    maxLength: NAME_MAX_LENGTH,
-    pattern: NO_CONTROL_CHARACTERS.source,
-    nullable: true,
-    description: 'Free text without control characters. Null or absent: none.',
-    example: 'Ram',
-  })
-  @IsOptional()
-  @IsString()
-  @Length(NAME_MIN_LENGTH, NAME_MAX_LENGTH)
-  @Matches(NO_CONTROL_CHARACTERS, { message: NO_CONTROL_CHARACTERS_MESSAGE })
+  @PersonName('Ram')
   firstName?: string;
 
-  @ApiPropertyOptional({
-    minLength: NAME_MIN_LENGTH,
-    maxLength: NAME_MAX_LENGTH,
-    pattern: NO_CONTROL_CHARACTERS.source,
-    nullable: true,
-    description: 'Free text without control characters. Null or absent: none.',
-    example: 'Shrestha',
-  })
-  @IsOptional()
-  @IsString()
-  @Length(NAME_MIN_LENGTH, NAME_MAX_LENGTH)
-  @Matches(NO_CONTROL_CHARACTERS, { message: NO_CONTROL_CHARACTERS_MESSAGE })
+  @PersonName('Shrestha')
   lastName?: string;
 }
