@@ -1,11 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { clientNetwork } from '../common/http/ip-keys';
 import { maskPhone } from '../common/logging/mask';
 import { AppConfig } from '../config/app-config';
 import type { Transaction } from '../database/database';
 import { SmsDeliveryLog } from '../sms/delivery-log/sms-delivery-log';
-import { UsersService } from '../users/users.service';
 import { Challenges } from './challenge/challenges';
 import { BlockDecision, FraudService } from './fraud.service';
 import { prefixOf } from './phone-target';
@@ -23,11 +21,8 @@ export interface GuardInput {
   readonly prefixLastHour: { readonly sent: number; readonly converted: number };
   /** From `screen`: the number or its prefix is on the allowlist. */
   readonly allowlisted: boolean;
-  /**
-   * Accounts registered from the client's network in the last hour, when the send read them
-   * already (its `send_facts`); else the guard counts them when it needs them.
-   */
-  readonly networkRegistrationsLastHour?: number;
+  /** Accounts registered from the client's network in the last hour (the send's `send_facts`). */
+  readonly networkRegistrationsLastHour: number;
   readonly now: Date;
 }
 
@@ -62,21 +57,13 @@ export class FraudGuard {
     private readonly fraud: FraudService,
     private readonly challenges: Challenges,
     private readonly deliveryLog: SmsDeliveryLog,
-    private readonly users: UsersService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
 
-  /** The block in force on the number or its prefix, if any, and whether it is allowlisted. */
-  async screen(
-    phone: string,
-    now: Date,
-  ): Promise<{ block: BlockDecision | null; allowlisted: boolean }> {
-    return this.logged(phone, await this.fraud.screen(phone, now));
-  }
-
   /**
-   * `screen` on what the send's own first statement read (`send_facts`: the blocks in force on
+   * The block in force on the number or its prefix, if any, and whether it is allowlisted, from
+   * what the send's own first statement read (`send_facts`: the blocks in force on
    * the number or its prefix, and whether either is allowlisted), with no statement of its own.
    */
   screened(
@@ -167,15 +154,7 @@ export class FraudGuard {
     if (operator.sent >= OPERATOR_MIN_SENDS && operator.converted < operator.sent * minConversion) {
       return 'operator';
     }
-    const since = new Date(input.now.getTime() - HOUR_MS);
-    const registered =
-      input.networkRegistrationsLastHour ??
-      (await this.users.countRegisteredFromNetwork(
-        transaction,
-        clientNetwork(input.clientIp),
-        since,
-      ));
-    return registered > networkAccountsPerHour ? 'network' : null;
+    return input.networkRegistrationsLastHour > networkAccountsPerHour ? 'network' : null;
   }
 
   private async operatorHour(

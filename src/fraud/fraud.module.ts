@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { DeliveryLogModule } from '../sms/delivery-log/delivery-log.module';
-import { UsersModule } from '../users/users.module';
 import { AllowlistRepository } from './allowlist.repository';
 import { Challenges } from './challenge/challenges';
 import { ChallengeRateLimit, ChallengesController } from './challenge/challenges.controller';
@@ -16,7 +15,7 @@ import { PhoneBlockRepository } from './phone-block.repository';
  * path asks (FraudGuard), the admin routes write blocks and the allowlist (FraudService).
  */
 @Module({
-  imports: [DeliveryLogModule, UsersModule],
+  imports: [DeliveryLogModule],
   controllers: [ChallengesController],
   providers: [
     PhoneBlockRepository,

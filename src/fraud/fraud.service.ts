@@ -78,20 +78,8 @@ export class FraudService implements OnModuleInit {
   }
 
   /**
-   * Before a send, in one statement: the block that applies to `phone` (as `blockFor` decides)
-   * and whether the number or its prefix is allowlisted.
-   */
-  async screen(
-    phone: string,
-    now: Date,
-  ): Promise<{ block: BlockDecision | null; allowlisted: boolean }> {
-    const prefix = prefixOf(phone);
-    if (prefix === undefined) return { block: null, allowlisted: false };
-    return this.screenOf(await this.blocks.screen(phone, prefix, now));
-  }
-
-  /**
-   * `screen`'s answer from what the send's `send_facts` read: the blocks in force on the number
+   * Before a send, from what its `send_facts` read: the block that applies (as `blockFor`
+   * decides) and whether the number or its prefix is allowlisted; the blocks in force on the number
    * or its prefix (as JSON rows) and whether either is allowlisted.
    */
   screenFrom(

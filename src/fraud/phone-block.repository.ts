@@ -37,32 +37,6 @@ export class PhoneBlockRepository {
     return blocks.fromRow(rows[0]);
   }
 
-  /**
-   * What the fraud guard asks before every send, in one statement: the blocks in force on the
-   * number or its prefix, and whether the allowlist (the module's other table) covers either.
-   */
-  async screen(
-    phone: string,
-    prefix: string,
-    at: Date,
-  ): Promise<{ inForce: PhoneBlock[]; allowlisted: boolean }> {
-    const { rows } = await this.db.query<{
-      blocks: Array<Record<string, unknown>> | null;
-      allowlisted: boolean;
-    }>(
-      `SELECT (SELECT json_agg(b) FROM (
-                 SELECT ${blocks.select} FROM ${blocks.name}
-                  WHERE (phone = $1 OR prefix = $2) AND lifted_at IS NULL AND expires_at > $3
-               ) b) AS blocks,
-              EXISTS (SELECT 1 FROM phone_allowlist WHERE phone = $1 OR prefix = $2) AS allowlisted`,
-      [phone, prefix, at],
-    );
-    return {
-      inForce: (rows[0].blocks ?? []).map((row) => blocks.fromRow(row)),
-      allowlisted: rows[0].allowlisted,
-    };
-  }
-
   /** Blocks selected as JSON with the entity's property names (as `send_facts` gives them). */
   fromJson(rows: ReadonlyArray<Record<string, unknown>> | null): PhoneBlock[] {
     return (rows ?? []).map((row) => blocks.fromRow(row));

@@ -51,15 +51,6 @@ export class UsersRepository {
     return rows.length > 0 ? users.fromRow(rows[0]) : null;
   }
 
-  async countRegisteredFromNetwork(on: Queryable, network: string, since: Date): Promise<number> {
-    const { rows } = await on.query<{ count: number }>(
-      `SELECT count(*)::int AS count FROM ${users.name}
-        WHERE registration_network = $1 AND created_at > $2`,
-      [network, since],
-    );
-    return rows[0].count;
-  }
-
   async findVerifiedOwnerId(on: Queryable, phone: string): Promise<string | null> {
     const { rows } = await on.query<Pick<User, 'id'>>(
       `SELECT id FROM ${users.name} WHERE phone_number = $1 AND phone_verified`,

@@ -44,11 +44,6 @@ export class UsersService {
     return this.users.findById(id);
   }
 
-  /** Accounts registered from a client network since `since` (the fraud guard's signal). */
-  countRegisteredFromNetwork(on: Queryable, network: string, since: Date): Promise<number> {
-    return this.users.countRegisteredFromNetwork(on, network, since);
-  }
-
   /** Case-insensitive. */
   async findByUsername(username: string): Promise<User | null> {
     // A string that could never have been registered (e.g. with a NUL byte) is not even queried.
