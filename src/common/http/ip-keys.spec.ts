@@ -27,6 +27,10 @@ describe('canonicalIp', () => {
     expect(canonicalIp('::FFFF:c000:0201')).toBe('192.0.2.1');
     // other embeddings are IPv6 addresses of their own
     expect(canonicalIp('64:ff9b::192.0.2.33')).toBe('64:ff9b::c000:221');
+    // IPv4-compatible (`::a.b.c.d`, no ffff), which ipaddr.js alone would read as mapped
+    expect(canonicalIp('::192.0.2.1')).toBe('::c000:201');
+    expect(canonicalIp('::0.0.0.0')).toBe('::');
+    expect(ipLimitSubject('::0.0.0.0')).toBe('::/64');
   });
 
   it('drops a zone id', () => {

@@ -13,6 +13,8 @@ import { isIPv4, isIPv6 } from 'node:net';
  */
 export const MAX_ADDRESS_TEXT = 64;
 
+const IPV4_COMPATIBLE = /^::\d+\.\d+\.\d+\.\d+$/;
+
 /**
  * The one text of an IP address: IPv4 dotted decimal; IPv6 as RFC 5952 writes it (lower case,
  * longest zero run as `::`), without a zone id; an IPv4-mapped IPv6 address as its IPv4 address.
@@ -25,7 +27,10 @@ export function canonicalIp(text: string): string | undefined {
   const zone = text.indexOf('%');
   const address = zone === -1 ? text : text.slice(0, zone);
   if (!isIPv6(address)) return undefined;
-  const parsed = ipaddr.IPv6.parse(address);
+  // ipaddr.js reads `::a.b.c.d` as IPv4-mapped; it is IPv4-compatible (RFC 4291 2.5.5.1), an
+  // IPv6 address, as PostgreSQL's inet reads it (the upgrade trigger derives the same keys)
+  const spelled = IPV4_COMPATIBLE.test(address) ? `0:0:0:0:0:0:${address.slice(2)}` : address;
+  const parsed = ipaddr.IPv6.parse(spelled);
   return parsed.isIPv4MappedAddress()
     ? parsed.toIPv4Address().toString()
     : parsed.toRFC5952String();
