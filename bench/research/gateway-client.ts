@@ -1,9 +1,8 @@
-import { HttpService } from '@nestjs/axios';
+import axios from 'axios';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
 import { join } from 'node:path';
-import { firstValueFrom } from 'rxjs';
 import { GatewayHttp } from '../../src/sms/gateways/gateway-http';
 import { table } from '../report';
 import { SPARROW_FROM, SPARROW_TOKEN } from '../sms-inbox';
@@ -13,9 +12,9 @@ import { SPARROW_FROM, SPARROW_TOKEN } from '../sms-inbox';
  * server in a process of its own: the same form POST through
  *
  * - `node:http` with a keep-alive agent (what the floor server sends);
- * - `GatewayHttp.exchange`, the app's path: the @nestjs/axios module's axios instance, its
- *   ledger agents (unreached vs unknown), timeout signal and body parsing;
- * - `HttpService.request`, @nestjs/axios's Observable wrapper around the same instance;
+ * - `GatewayHttp.exchange`, the app's path: node:http with its ledger agents (unreached vs
+ *   unknown), timeout signal, size cap and body parsing;
+ * - axios with the options the app's path used until 2026-12-02 (through @nestjs/axios);
  * - `fetch` (undici).
  *
  * Each runs REQUESTS requests, CONCURRENCY at a time, twice (the first a warm-up); reported:
@@ -69,7 +68,7 @@ function plainHttp(): Client {
 }
 
 function gatewayHttp(): Client {
-  const gateway = new GatewayHttp(new HttpService());
+  const gateway = new GatewayHttp();
   return async (base, n) => {
     const exchange = await gateway.exchange(
       { method: 'POST', url: new URL('/v2/sms/', base).toString(), form: form(n) },
@@ -80,17 +79,27 @@ function gatewayHttp(): Client {
   };
 }
 
-function observable(): Client {
-  const service = new HttpService();
-  const agent = new http.Agent({ keepAlive: true });
-  return (base, n) =>
-    firstValueFrom(
-      service.post(new URL('/v2/sms/', base).toString(), new URLSearchParams(form(n)).toString(), {
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        httpAgent: agent,
-        timeout: 5000,
-      }),
-    );
+function axiosAsBefore(): Client {
+  const instance = axios.create();
+  const agent = new http.Agent({ keepAlive: true, scheduling: 'lifo', timeout: 5000 });
+  return async (base, n) => {
+    const response = await instance.request<unknown>({
+      method: 'POST',
+      url: new URL('/v2/sms/', base).toString(),
+      data: new URLSearchParams(form(n)).toString(),
+      headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+      adapter: 'http',
+      httpAgent: agent,
+      timeout: 5000,
+      signal: AbortSignal.timeout(5000),
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+      maxRedirects: 0,
+      maxContentLength: 64 * 1024,
+    });
+    return JSON.parse(response.data as string) as unknown;
+  };
 }
 
 function undiciFetch(): Client {
@@ -131,8 +140,8 @@ async function main(): Promise<void> {
     const url = data.toString().trim();
     const clients: Array<[string, Client]> = [
       ['node:http (the floor)', plainHttp()],
-      ['GatewayHttp (axios via @nestjs/axios, the app)', gatewayHttp()],
-      ['HttpService Observable (@nestjs/axios)', observable()],
+      ['GatewayHttp.exchange (node:http, the app)', gatewayHttp()],
+      ['axios, as the app until 2026-12-02', axiosAsBefore()],
       ['fetch (undici)', undiciFetch()],
     ];
     const rows: string[][] = [['client', 'req/s', 'client CPU µs/req', 'vs node:http CPU']];

@@ -1,4 +1,3 @@
-import { HttpModule, HttpService } from '@nestjs/axios';
 import { Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
@@ -88,14 +87,9 @@ class GatewayConnections implements OnApplicationShutdown {
  * texts (message/) and the delivery log. The send path uses SmsRouter and OtpSms.
  */
 @Module({
-  // An axios instance of our own, so interceptors registered elsewhere never see gateway requests.
-  imports: [HttpModule.register({}), DeliveryLogModule],
+  imports: [DeliveryLogModule],
   providers: [
-    {
-      provide: GatewayHttp,
-      inject: [HttpService],
-      useFactory: (http: HttpService) => new GatewayHttp(http),
-    },
+    { provide: GatewayHttp, useFactory: () => new GatewayHttp() },
     GatewayConnections,
     { provide: SmsGateways, inject: [AppConfig, GatewayHttp, Clock], useFactory: createGateways },
     {

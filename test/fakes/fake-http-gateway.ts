@@ -54,7 +54,7 @@ export interface RecordedGatewayRequest {
 }
 
 /**
- * A stand-in for a gateway's HTTP API on 127.0.0.1, so the real adapter code (axios, forms,
+ * A stand-in for a gateway's HTTP API on 127.0.0.1, so the real adapter code (HTTP client, forms,
  * timeouts, resets) runs in tests: records each request, answers queued replies in order, then
  * the standing one. `stop()` closes the port, so the same `url` then refuses connections.
  */

@@ -88,7 +88,7 @@ export interface FakeSparrowOptions {
 }
 
 /**
- * A stand-in for Sparrow SMS's HTTP API on 127.0.0.1, so the real adapter code (axios, forms,
+ * A stand-in for Sparrow SMS's HTTP API on 127.0.0.1, so the real adapter code (HTTP client, forms,
  * timeouts, resets) runs in tests. Dependency-free and keep-alive friendly, for benchmarks too.
  */
 export class FakeSparrowServer {

@@ -1,4 +1,3 @@
-import { HttpService } from '@nestjs/axios';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer as createHttpsServer, Server as HttpsServer } from 'node:https';
@@ -71,7 +70,7 @@ describe('GatewayHttp (over real sockets)', () => {
   afterAll(() => gateway.stop());
   beforeEach(() => {
     gateway.reset();
-    http = new GatewayHttp(new HttpService());
+    http = new GatewayHttp();
   });
   afterEach(() => http.close());
 
@@ -153,7 +152,7 @@ describe('GatewayHttp (over real sockets)', () => {
     it('a connect that never completes (the resolver never answers), within the timeout', async () => {
       const lookups: string[] = [];
       const neverAnswers: LookupFunction = (hostname) => void lookups.push(hostname);
-      const stuck = new GatewayHttp(new HttpService(), { lookup: neverAnswers });
+      const stuck = new GatewayHttp({ lookup: neverAnswers });
       try {
         const { exchange, elapsed } = await timed(stuck, post('http://gateway.example/send'));
         expect(lookups).toEqual(['gateway.example']);
@@ -327,7 +326,7 @@ describe('GatewayHttp (over real sockets)', () => {
       const server = createHttpsServer({ key, cert }, () => void requests++); // never answers
       server.listen(0, '127.0.0.1');
       await once(server, 'listening');
-      const trusting = new GatewayHttp(new HttpService(), { ca: cert });
+      const trusting = new GatewayHttp({ ca: cert });
       try {
         const { port } = server.address() as AddressInfo;
         const { exchange, elapsed } = await timed(trusting, post(`https://127.0.0.1:${port}/send`));
@@ -350,7 +349,7 @@ describe('GatewayHttp (over real sockets)', () => {
     const server = createHttpsServer({ key, cert }, (_req, res) => sendJson(res, 200, { ok: 1 }));
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    const trusting = new GatewayHttp(new HttpService(), { ca: cert });
+    const trusting = new GatewayHttp({ ca: cert });
     try {
       const { port } = server.address() as AddressInfo;
       await expect(

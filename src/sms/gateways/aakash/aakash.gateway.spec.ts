@@ -1,10 +1,10 @@
-import { HttpService } from '@nestjs/axios';
 import {
   AAKASH_REFUSALS,
   AakashRefusalName,
   aakashReplies,
   FakeAakashServer,
 } from '../../../../test/fakes/fake-aakash-server';
+import { CountingGatewayHttp } from '../../../../test/fakes/counting-gateway-http';
 import { RecordingLogger } from '../../../../test/fakes/recording-logger';
 import { freePort } from '../../../../test/support/app-process';
 import { GatewayHttp } from '../gateway-http';
@@ -44,14 +44,9 @@ describe('AakashGateway (over HTTP to a fake Aakash)', () => {
     aakash.reset();
     aakash.balance = 1000;
     logger = new RecordingLogger();
-    // an axios instance of its own per test, counting every request it makes
-    const instance = new HttpService().axiosRef.create();
+    // a client of its own per test, counting every request it makes
     attempts = 0;
-    instance.interceptors.request.use((config) => {
-      attempts++;
-      return config;
-    });
-    http = new GatewayHttp(new HttpService(instance));
+    http = new CountingGatewayHttp(() => attempts++);
   });
   afterEach(() => http.close());
 

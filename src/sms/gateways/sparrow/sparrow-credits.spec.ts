@@ -1,4 +1,3 @@
-import { HttpService } from '@nestjs/axios';
 import { FakeSparrowServer, sparrowReplies } from '../../../../test/fakes/fake-sparrow-server';
 import { RecordingLogger } from '../../../../test/fakes/recording-logger';
 import { freePort } from '../../../../test/support/app-process';
@@ -39,7 +38,7 @@ describe('SparrowGateway.balance() (the credit endpoint, over HTTP to a fake Spa
     sparrow.credits = 1234;
     logger = new RecordingLogger();
     clock = new FakeClock();
-    http = new GatewayHttp(new HttpService());
+    http = new GatewayHttp();
   });
   afterEach(() => http.close());
 

@@ -1,10 +1,10 @@
-import { HttpService } from '@nestjs/axios';
 import {
   FakeSparrowServer,
   SPARROW_REFUSALS,
   SparrowRefusalCode,
   sparrowReplies,
 } from '../../../../test/fakes/fake-sparrow-server';
+import { CountingGatewayHttp } from '../../../../test/fakes/counting-gateway-http';
 import { RecordingLogger } from '../../../../test/fakes/recording-logger';
 import { freePort } from '../../../../test/support/app-process';
 import { SystemClock } from '../../../common/clock';
@@ -78,14 +78,9 @@ describe('SparrowGateway (over HTTP to a fake Sparrow)', () => {
   beforeEach(() => {
     sparrow.reset();
     logger = new RecordingLogger();
-    // an axios instance of its own per test, counting every request it makes
-    const instance = new HttpService().axiosRef.create();
+    // a client of its own per test, counting every request it makes
     attempts = 0;
-    instance.interceptors.request.use((config) => {
-      attempts++;
-      return config;
-    });
-    http = new GatewayHttp(new HttpService(instance));
+    http = new CountingGatewayHttp(() => attempts++);
   });
   afterEach(() => http.close());
 
