@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { dataSourceOptions } from '../src/database/data-source';
-import { advisoryLockKey, Database, Transaction } from '../src/database/database';
+import { advisoryLockKey, Database, joinStatements, Transaction } from '../src/database/database';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
 const A = { namespace: 9001, value: 'a' };
@@ -230,6 +230,54 @@ describe('Database: the pg port every repository uses (real PostgreSQL)', () => 
       await expect(
         db.transaction(() => Promise.resolve(), [], { text: 'SELECT $1', params: [Number.NaN] }),
       ).rejects.toThrow(/cannot be written as a literal/);
+    });
+  });
+  describe('two statements joined into one (joinStatements)', () => {
+    const insert = (n: number) => ({ text: 'INSERT INTO lock_log (n) VALUES ($1)', params: [n] });
+    const waitForDisk = { waitForDisk: true };
+    const commitSetting = { text: "SELECT current_setting('synchronous_commit') AS s", params: [] };
+
+    it("runs both, with each one its own values, and returns the second one's rows", async () => {
+      const joined = joinStatements(
+        insert(1),
+        { text: 'INSERT INTO lock_log (n) VALUES ($1), ($2) RETURNING n', params: [2, 3] },
+        waitForDisk,
+      );
+      expect(joined.params).toEqual([1, 2, 3]);
+      const { rows } = await db.query<{ n: number }>(joined.text, joined.params);
+      expect(rows.map((row) => row.n).sort()).toEqual([2, 3]);
+      expect((await logged()).sort()).toEqual([1, 2, 3]);
+    });
+
+    it('writes neither when the second one fails', async () => {
+      const joined = joinStatements(
+        insert(1),
+        { text: 'INSERT INTO lock_log (n) VALUES (1 / $1) RETURNING n', params: [0] },
+        waitForDisk,
+      );
+      await expect(db.query(joined.text, joined.params)).rejects.toMatchObject({ code: '22012' });
+      expect(await logged()).toEqual([]);
+    });
+
+    it('commits without waiting for the disk only when asked, for its own transaction only', async () => {
+      const returning = { text: 'INSERT INTO lock_log (n) VALUES ($1) RETURNING n', params: [2] };
+      await db.withConnection(async (connection) => {
+        const setting = async () =>
+          (await connection.query<{ s: string }>(commitSetting.text)).rows[0].s;
+        // inside a transaction, to read the setting the statement left for its commit
+        const during = async (joined: { text: string; params: readonly unknown[] }) =>
+          connection.transaction(async (transaction) => {
+            await transaction.query(joined.text, joined.params);
+            return (await transaction.query<{ s: string }>(commitSetting.text)).rows[0].s;
+          });
+        expect(await during(joinStatements(insert(1), returning, waitForDisk))).toBe('on');
+        expect(await during(joinStatements(insert(1), returning, { waitForDisk: false }))).toBe(
+          'off',
+        );
+        // gone with its transaction: the connection's next statements wait for the disk again
+        expect(await setting()).toBe('on');
+      });
+      expect((await logged()).sort()).toEqual([1, 1, 2, 2]);
     });
   });
 });

@@ -9,6 +9,7 @@ import {
   Database,
   InlineStatement,
   Queryable,
+  Statement,
   Transaction,
 } from '../database/database';
 import { asDate, tableOf } from '../database/table';
@@ -134,25 +135,30 @@ export class PhoneVerificationRepository {
 
   /**
    * The gateway accepted an SMS: its code becomes the only valid one. Attempts are left as they
-   * are (a new secret does not reset the failure count). The row as it is now, also when it was
-   * canceled while the SMS was on its way (its code then stays unusable).
+   * are (a new secret does not reset the failure count). Run with the SMS's record
+   * (`SmsSend.onDelivered`); `activated` reads its rows. Lost in a database crash, the code never
+   * works and a new one must be sent: safe, and rare enough not to wait for the disk.
    */
-  async activateCode(
-    on: Queryable,
+  activation(id: string, codeHash: Buffer, sentAt: Date, expiresAt: Date): Statement {
+    return {
+      text: `UPDATE ${T}
+                SET code_hash = $2, last_sent_at = $3, expires_at = $4, send_count = send_count + 1
+              WHERE id = $1 AND status = 'pending'
+              RETURNING ${ALL}`,
+      params: [id, codeHash, sentAt, expiresAt],
+    };
+  }
+
+  /**
+   * The verification as its activation left it, or as it is now when the activation found it no
+   * longer pending (canceled while the SMS was on its way: its code then stays unusable).
+   */
+  async activated(
     id: string,
-    codeHash: Buffer,
-    sentAt: Date,
-    expiresAt: Date,
+    rows: readonly Record<string, unknown>[] | undefined,
   ): Promise<PhoneVerification | null> {
-    const activated = await this.one(
-      on,
-      `UPDATE ${T}
-          SET code_hash = $2, last_sent_at = $3, expires_at = $4, send_count = send_count + 1
-        WHERE id = $1 AND status = 'pending'
-        RETURNING ${ALL}`,
-      [id, codeHash, sentAt, expiresAt],
-    );
-    return activated ?? this.one(on, `SELECT ${ALL} FROM ${T} WHERE id = $1`, [id]);
+    if (rows && rows.length > 0) return verifications.fromRow(rows[0]);
+    return this.one(this.db, `SELECT ${ALL} FROM ${T} WHERE id = $1`, [id]);
   }
 
   /** A verification created for an SMS that never went out leaves nothing behind. */

@@ -5,13 +5,13 @@ import { UnauthenticatedError, ValidationFailedError } from '../common/errors/do
 import { ipLimitSubject } from '../common/http/ip-keys';
 import { maskPhone } from '../common/logging/mask';
 import { AppConfig } from '../config/app-config';
-import { Connection, Database, Queryable, Transaction } from '../database/database';
+import { Connection, Database, Queryable, Statement, Transaction } from '../database/database';
 import { foreignKeyViolationConstraint } from '../database/database-errors';
 import type { SmsLocale } from '../config/environment';
 import { secondsUntilNextUtcDay, SmsDeliveryLog } from '../sms/delivery-log/sms-delivery-log';
 import { chooseSmsLocale } from '../sms/message/sms-locale';
 import { OtpSms, OtpSmsText } from '../sms/otp-sms';
-import { SmsRouter } from '../sms/routing/sms-router';
+import { SmsDelivery, SmsRouter } from '../sms/routing/sms-router';
 import { SmsGatewayError, SmsGatewayUnavailableError } from '../sms/sms.errors';
 import { ChallengeRequiredError, PhoneBlockedError } from '../fraud/fraud.errors';
 import { FraudGuard } from '../fraud/fraud-guard';
@@ -173,18 +173,20 @@ export class PhoneVerificationService {
     // answered without an SMS, once what led to the answer was committed (an answer counted
     // against the caller, a prefix blocked, a challenge spent)
     if ('answer' in reservation) throw reservation.answer;
+    // the SMS's outcome and the code's activation: one statement, after the gateway
     const delivery = await this.router.deliver({
       smsId: reservation.smsId,
       to: phone.e164,
       text: request.sms.text,
       operator: phone.operator,
+      onDelivered: this.activation(reservation, code, now),
     });
     switch (delivery.outcome.kind) {
       case 'sent':
-        return this.view(await this.activateCode(reservation, code, now));
+        return this.view(await this.activated(reservation, delivery));
       case 'unknown':
         // It may arrive: its code must then work, and it counts (the cooldown runs).
-        await this.activateCode(reservation, code, now);
+        await this.activated(reservation, delivery);
         throw SmsGatewayUnavailableError.outcomeUnknown(
           Math.max(1, this.limits.resendCooldownSeconds),
         );
@@ -441,19 +443,24 @@ export class PhoneVerificationService {
     return secondsUntil(Math.max(availableAt, now.getTime() + 1), now);
   }
 
-  /** The SMS is out (or may be): its code becomes the one that works. */
-  private async activateCode(
-    reservation: SendReservation,
-    code: string,
-    sentAt: Date,
-  ): Promise<PhoneVerification> {
+  /** Once the SMS is out (or may be), its code becomes the one that works. */
+  private activation(reservation: SendReservation, code: string, sentAt: Date): Statement {
     const { verificationId } = reservation;
-    const verification = await this.verifications.activateCode(
-      this.db,
+    return this.verifications.activation(
       verificationId,
       hashOtp(this.config.otp.hmacSecret, verificationId, code),
       sentAt,
       new Date(sentAt.getTime() + this.config.otp.ttlSeconds * 1000),
+    );
+  }
+
+  private async activated(
+    reservation: SendReservation,
+    delivery: SmsDelivery,
+  ): Promise<PhoneVerification> {
+    const verification = await this.verifications.activated(
+      reservation.verificationId,
+      delivery.deliveredRows,
     );
     if (!verification) throw new VerificationNotFoundError();
     return verification;

@@ -4,7 +4,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { clientNetwork, ipLimitSubject } from '../../common/http/ip-keys';
 import { AppConfig } from '../../config/app-config';
 import { sqlStateOf } from '../../database/database-errors';
-import type { Queryable, Transaction } from '../../database/database';
+import type { Queryable, Statement, Transaction } from '../../database/database';
 import type { SmsOutcome } from '../gateways/sms-gateway';
 import { asDate } from '../../database/table';
 import {
@@ -243,9 +243,16 @@ export class SmsDeliveryLog {
       : undefined;
   }
 
-  /** The gateway took the SMS, or may have (unknown): it keeps counting against every limit. */
-  recordDelivered(id: string, attempt: SmsAttempt & { outcome: { kind: 'sent' | 'unknown' } }) {
-    return this.messages.markDelivered(id, attempt.outcome.kind, attemptRow(attempt));
+  /**
+   * The gateway took the SMS, or may have (unknown): it keeps counting against every limit.
+   * `then`, a caller's statement, is written in the same statement; its rows come back.
+   */
+  recordDelivered(
+    id: string,
+    attempt: SmsAttempt & { outcome: { kind: 'sent' | 'unknown' } },
+    then?: Statement,
+  ): Promise<Record<string, unknown>[]> {
+    return this.messages.markDelivered(id, attempt.outcome.kind, attemptRow(attempt), then);
   }
 
   /** The SMS did not go out: it stops counting against every limit and its budget slot comes back. */

@@ -4,7 +4,13 @@ import {
   BUCKET_ORIGIN_SQL,
   StatisticsWindow,
 } from '../../common/statistics/statistics-window';
-import { Database, Queryable, Transaction } from '../../database/database';
+import {
+  Database,
+  joinStatements,
+  Queryable,
+  Statement,
+  Transaction,
+} from '../../database/database';
 import { asDate, tableOf } from '../../database/table';
 import { SmsMessage } from './sms-message.entity';
 
@@ -282,12 +288,25 @@ export class SmsMessageRepository {
     );
   }
 
-  /** The gateway took the SMS (`sent`), or may have (`unknown`): it keeps counting. */
-  async markDelivered(id: string, status: 'sent' | 'unknown', attempt: SmsAttemptRow) {
-    await this.db.query(
-      `UPDATE sms_messages SET ${SET_ATTEMPT}, status = $${AFTER_ATTEMPT} WHERE id = $1`,
-      [id, ...attemptValues(attempt), status],
-    );
+  /**
+   * The gateway took the SMS (`sent`), or may have (`unknown`): it keeps counting. `then`, a
+   * caller's statement, runs in the same statement (joinStatements); its rows come back. Both are
+   * committed without waiting for the disk: lost in a database crash, the row stays `pending`,
+   * which counts against every limit as `sent` does (its budget slot was taken durably with it).
+   */
+  async markDelivered(
+    id: string,
+    status: 'sent' | 'unknown',
+    attempt: SmsAttemptRow,
+    then?: Statement,
+  ): Promise<Record<string, unknown>[]> {
+    const marked: Statement = {
+      text: `UPDATE sms_messages SET ${SET_ATTEMPT}, status = $${AFTER_ATTEMPT} WHERE id = $1`,
+      params: [id, ...attemptValues(attempt), status],
+    };
+    const statement = then ? joinStatements(marked, then, { waitForDisk: false }) : marked;
+    const { rows } = await this.db.query(statement.text, statement.params);
+    return rows;
   }
 
   /** Marks a pending row failed and gives its day's budget slot back, in one statement. */

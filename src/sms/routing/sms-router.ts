@@ -1,6 +1,7 @@
 import { Logger, LoggerService } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { maskPhone } from '../../common/logging/mask';
+import type { Statement } from '../../database/database';
 import { MetricsService } from '../../metrics/metrics.service';
 import { SmsAttempt, SmsDeliveryLog } from '../delivery-log/sms-delivery-log';
 import { SmsGateway, SmsOutcome } from '../gateways/sms-gateway';
@@ -27,6 +28,14 @@ export interface SmsSend {
   readonly text: string;
   /** The number's mobile operator, for the metrics. */
   readonly operator: string | null;
+  /**
+   * The caller's statement for an SMS that went out or may have (sent, unknown), with a
+   * RETURNING list: written in the same statement as the delivery log's record of it, so both
+   * land or neither does, in one round trip, committed without waiting for the disk (see
+   * SmsMessageRepository.markDelivered): its loss in a database crash must be safe. Its rows come
+   * back as `SmsDelivery.deliveredRows`.
+   */
+  readonly onDelivered?: Statement;
 }
 
 /** How a send ended: the last gateway's outcome, and the log row that records it. */
@@ -34,6 +43,8 @@ export interface SmsDelivery {
   readonly outcome: SmsOutcome;
   readonly gateway: string;
   readonly smsId: string;
+  /** The rows of `SmsSend.onDelivered` when the SMS went out or may have (none without one). */
+  readonly deliveredRows?: readonly Record<string, unknown>[];
 }
 
 /** What an operator sees of one gateway (GET /v1/admin/gateways). */
@@ -144,8 +155,8 @@ export class SmsRouter {
         ? this.acquire(candidates, current.index + 1)
         : null;
       if (!next) {
-        await this.record(smsId, attempt);
-        return delivery;
+        const deliveredRows = await this.record(smsId, attempt, send.onDelivered);
+        return { ...delivery, deliveredRows };
       }
       this.logger.warn(
         { gateway: attempt.gateway, next: next.state.gateway.name, to: maskPhone(send.to) },
@@ -208,11 +219,18 @@ export class SmsRouter {
     return { gateway: state.gateway.name, outcome, latencyMs, at };
   }
 
-  private record(smsId: string, attempt: SmsAttempt): Promise<void> {
+  /** The attempt in the delivery log; for a delivered SMS, with `onDelivered` and its rows. */
+  private async record(
+    smsId: string,
+    attempt: SmsAttempt,
+    onDelivered: Statement | undefined,
+  ): Promise<readonly Record<string, unknown>[] | undefined> {
     const { outcome } = attempt;
-    return outcome.kind === 'sent' || outcome.kind === 'unknown'
-      ? this.deliveryLog.recordDelivered(smsId, { ...attempt, outcome })
-      : this.deliveryLog.recordFailed(smsId, attempt);
+    if (outcome.kind === 'sent' || outcome.kind === 'unknown') {
+      return this.deliveryLog.recordDelivered(smsId, { ...attempt, outcome }, onDelivered);
+    }
+    await this.deliveryLog.recordFailed(smsId, attempt);
+    return undefined;
   }
 
   private async deliverToTestNumber(send: SmsSend): Promise<SmsDelivery> {
@@ -222,13 +240,12 @@ export class SmsRouter {
     else this.logger.log(fields, note);
     const outcome: SmsOutcome = { kind: 'sent' };
     this.metrics.smsAttempt(TEST_GATEWAY, send.operator, 'sent', 0);
-    await this.deliveryLog.recordDelivered(send.smsId, {
-      gateway: TEST_GATEWAY,
-      outcome: { kind: 'sent' },
-      latencyMs: 0,
-      at: this.clock.now(),
-    });
-    return { outcome, gateway: TEST_GATEWAY, smsId: send.smsId };
+    const deliveredRows = await this.deliveryLog.recordDelivered(
+      send.smsId,
+      { gateway: TEST_GATEWAY, outcome: { kind: 'sent' }, latencyMs: 0, at: this.clock.now() },
+      send.onDelivered,
+    );
+    return { outcome, gateway: TEST_GATEWAY, smsId: send.smsId, deliveredRows };
   }
 
   /** Keeps what an operator sees, and logs a gateway's state when it changes. */
