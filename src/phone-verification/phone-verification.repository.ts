@@ -30,6 +30,14 @@ const verifications = tableOf(PhoneVerification);
 const T = verifications.name;
 const ALL = verifications.select;
 
+/**
+ * `status = $n` with this value, where a statement finds its row by id: written as a literal, the
+ * condition matches the predicate of the partial index of pending verifications, and a plan made
+ * while that index looked empty (a new database's statistics) kept scanning all of it, once per
+ * statement, as pending verifications piled up (docs/performance.md, "Findings").
+ */
+const PENDING = 'pending';
+
 /** The keys and windows of a send's `send_facts`. */
 export interface SendFactsQuery extends SmsCountsQuery {
   /** The number's prefix, for blocks and the allowlist. */
@@ -143,9 +151,9 @@ export class PhoneVerificationRepository {
     return {
       text: `UPDATE ${T}
                 SET code_hash = $2, last_sent_at = $3, expires_at = $4, send_count = send_count + 1
-              WHERE id = $1 AND status = 'pending'
+              WHERE id = $1 AND status = $5
               RETURNING ${ALL}`,
-      params: [id, codeHash, sentAt, expiresAt],
+      params: [id, codeHash, sentAt, expiresAt, PENDING],
     };
   }
 
@@ -192,9 +200,9 @@ export class PhoneVerificationRepository {
       `UPDATE ${T}
           SET attempts_left = attempts_left - 1,
               status = CASE WHEN attempts_left - 1 <= 0 THEN 'failed' ELSE status END
-        WHERE id = $1 AND status = 'pending' AND attempts_left > 0 AND code_hash = $2
+        WHERE id = $1 AND status = $3 AND attempts_left > 0 AND code_hash = $2
         RETURNING attempts_left AS "attemptsLeft"`,
-      [id, judgedHash],
+      [id, judgedHash, PENDING],
     );
     return rows.length > 0 ? verifications.fromRow<'attemptsLeft'>(rows[0]).attemptsLeft : null;
   }
@@ -211,8 +219,8 @@ export class PhoneVerificationRepository {
   ): Promise<boolean> {
     const { affected } = await transaction.query(
       `UPDATE ${T} SET status = 'approved', approved_at = $3
-        WHERE id = $1 AND status = 'pending' AND attempts_left > 0 AND code_hash = $2`,
-      [id, judgedHash, at],
+        WHERE id = $1 AND status = $4 AND attempts_left > 0 AND code_hash = $2`,
+      [id, judgedHash, at, PENDING],
     );
     return affected > 0;
   }
@@ -229,10 +237,10 @@ export class PhoneVerificationRepository {
     const { rows } = await this.db.query(
       `WITH canceled AS (
          UPDATE ${T} SET status = 'canceled', canceled_at = $3
-          WHERE id = $1 AND user_id = $2 AND status = 'pending'
+          WHERE id = $1 AND user_id = $2 AND status = $4
        )
        SELECT 1 FROM ${T} WHERE id = $1 AND user_id = $2`,
-      [id, userId, at],
+      [id, userId, at, PENDING],
     );
     return rows.length > 0;
   }
