@@ -53,12 +53,14 @@ export function benchAppEnv(options: {
  * What every harness run gives the app: production mode, migrations at boot, fresh secrets (the
  * JWT secret is the caller's: it mints the tokens), the real Sparrow adapter on the fake server.
  */
-export function productionAppEnv(options: {
+export interface ProductionAppOptions {
   databaseUrl: string;
   sparrowUrl: string;
   jwtSecret: string;
   accessTtlSeconds: number;
-}): Record<string, string> {
+}
+
+export function productionAppEnv(options: ProductionAppOptions): Record<string, string> {
   return {
     NODE_ENV: 'production',
     DATABASE_URL: options.databaseUrl,

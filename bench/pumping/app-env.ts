@@ -1,5 +1,5 @@
 import { FRAUD_GUARD_OFF } from '../../test/support/fraud-guard-off';
-import { productionAppEnv } from '../app-env';
+import { ProductionAppOptions, productionAppEnv } from '../app-env';
 import type { GuardMode } from './settings';
 
 /**
@@ -10,14 +10,9 @@ import type { GuardMode } from './settings';
  * so the run without the guard is not ended by the budget), and, for `off`, the guard's switches
  * as test/support/fraud-guard-off.ts sets them.
  */
-export function pumpingAppEnv(options: {
-  mode: GuardMode;
-  databaseUrl: string;
-  sparrowUrl: string;
-  smsDailyBudget: number;
-  jwtSecret: string;
-  accessTtlSeconds: number;
-}): Record<string, string> {
+export function pumpingAppEnv(
+  options: ProductionAppOptions & { mode: GuardMode; smsDailyBudget: number },
+): Record<string, string> {
   return {
     ...productionAppEnv(options),
     TRUST_PROXY: 'loopback',

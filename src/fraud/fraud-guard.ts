@@ -19,7 +19,7 @@ export interface GuardInput {
   readonly challenge?: unknown;
   /** SMS sent to the number's prefix in the last hour, and how many converted. */
   readonly prefixLastHour: { readonly sent: number; readonly converted: number };
-  /** From `screen`: the number or its prefix is on the allowlist. */
+  /** From `screened`: the number or its prefix is on the allowlist. */
   readonly allowlisted: boolean;
   /** Accounts registered from the client's network in the last hour (the send's `send_facts`). */
   readonly networkRegistrationsLastHour: number;
@@ -63,21 +63,14 @@ export class FraudGuard {
 
   /**
    * The block in force on the number or its prefix, if any, and whether it is allowlisted, from
-   * what the send's own first statement read (`send_facts`: the blocks in force on
-   * the number or its prefix, and whether either is allowlisted), with no statement of its own.
+   * what the send's own first statement read (`send_facts`), with no statement of its own.
    */
   screened(
     phone: string,
     blocksInForce: ReadonlyArray<Record<string, unknown>> | null,
     allowlisted: boolean,
   ): { block: BlockDecision | null; allowlisted: boolean } {
-    return this.logged(phone, this.fraud.screenFrom(blocksInForce, allowlisted));
-  }
-
-  private logged(
-    phone: string,
-    screened: { block: BlockDecision | null; allowlisted: boolean },
-  ): { block: BlockDecision | null; allowlisted: boolean } {
+    const screened = this.fraud.screenFrom(blocksInForce, allowlisted);
     if (screened.block) {
       this.logger.warn(
         { phone: maskPhone(phone), prefix: prefixOf(phone), reason: screened.block.reason },

@@ -71,32 +71,19 @@ export class FraudService implements OnModuleInit {
     const exempt =
       inForce.some((block) => block.source === 'auto') &&
       (await this.allowlist.covers(phone, prefix));
-    const applying = inForce.filter((block) => block.source === 'operator' || !exempt);
-    if (applying.length === 0) return null;
-    const last = applying.reduce((a, b) => (b.expiresAt > a.expiresAt ? b : a));
-    return { until: last.expiresAt, reason: last.reason };
+    return applyingBlock(inForce, exempt);
   }
 
   /**
-   * Before a send, from what its `send_facts` read: the block that applies (as `blockFor`
-   * decides) and whether the number or its prefix is allowlisted; the blocks in force on the number
-   * or its prefix (as JSON rows) and whether either is allowlisted.
+   * Before a send, from what its `send_facts` read (the blocks in force on the number or its
+   * prefix, as JSON rows, and whether either is allowlisted): the block that applies, the latest
+   * to expire (an allowlisted number or prefix escapes automatic blocks, never an operator's).
    */
   screenFrom(
     blocksInForce: ReadonlyArray<Record<string, unknown>> | null,
     allowlisted: boolean,
   ): { block: BlockDecision | null; allowlisted: boolean } {
-    return this.screenOf({ inForce: this.blocks.fromJson(blocksInForce), allowlisted });
-  }
-
-  private screenOf({ inForce, allowlisted }: { inForce: PhoneBlock[]; allowlisted: boolean }): {
-    block: BlockDecision | null;
-    allowlisted: boolean;
-  } {
-    const applying = inForce.filter((block) => block.source === 'operator' || !allowlisted);
-    if (applying.length === 0) return { block: null, allowlisted };
-    const last = applying.reduce((a, b) => (b.expiresAt > a.expiresAt ? b : a));
-    return { block: { until: last.expiresAt, reason: last.reason }, allowlisted };
+    return { block: applyingBlock(this.blocks.fromJson(blocksInForce), allowlisted), allowlisted };
   }
 
   /**
@@ -195,4 +182,15 @@ export class FraudService implements OnModuleInit {
   async removeFromAllowlist(id: string): Promise<void> {
     if (!(await this.allowlist.delete(id))) throw new AllowlistEntryNotFoundError();
   }
+}
+
+/**
+ * Of the blocks in force, the one that ends last; an automatic block does not apply to an
+ * allowlisted number or prefix, an operator's does.
+ */
+function applyingBlock(inForce: readonly PhoneBlock[], allowlisted: boolean): BlockDecision | null {
+  const applying = inForce.filter((block) => block.source === 'operator' || !allowlisted);
+  if (applying.length === 0) return null;
+  const last = applying.reduce((a, b) => (b.expiresAt > a.expiresAt ? b : a));
+  return { until: last.expiresAt, reason: last.reason };
 }
