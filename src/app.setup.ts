@@ -15,6 +15,8 @@ import {
 import { AppLogger } from './common/logging/app-logger';
 import { requestIdFor } from './common/logging/logging.module';
 import { noteClientIp } from './common/logging/request-log-fields';
+import { logEachRequest } from './common/logging/request-log';
+import { PinoLogger } from 'nestjs-pino';
 import { createOpenApiDocument } from './openapi';
 import { AppConfig } from './config/app-config';
 import { ShutdownState } from './health/shutdown-state';
@@ -72,6 +74,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const resolveClientIp = clientIpResolver(config.http.trustProxy);
   const shutdown = app.get(ShutdownState);
   const fastify = app.getHttpAdapter().getInstance();
+  // first, so that every request Fastify routes gets its line, the refused ones included
+  logEachRequest(fastify, await app.resolve(PinoLogger));
   fastify.decorateRequest('clientIp', '');
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(helmetHeaders).header('x-request-id', request.id);

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import request from 'supertest';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -77,6 +79,65 @@ describe('HTTP foundation (real PostgreSQL)', () => {
       .find((entry) => (entry.req as { id?: string } | undefined)?.id === 'log-line-check');
     expect(line).toMatchObject({ msg: 'request completed', res: { statusCode: 200 } });
     expect(t.logs.text()).not.toContain('secret-xyz');
+  });
+
+  it('logs the requests refused before any route too, with their status', async () => {
+    await request(t.url)
+      .post('/v1/auth/login')
+      .set('content-type', 'text/plain')
+      .set('x-request-id', 'log-line-415')
+      .send('hello')
+      .expect(415);
+    await request(t.url).get('/v1/nowhere').set('x-request-id', 'log-line-404').expect(404);
+    const line = (id: string) =>
+      t.logs.parsed().find((entry) => (entry.req as { id?: string } | undefined)?.id === id);
+    expect(line('log-line-415')).toMatchObject({
+      msg: 'request completed',
+      res: { statusCode: 415 },
+    });
+    expect(line('log-line-404')).toMatchObject({
+      msg: 'request completed',
+      req: { method: 'GET', url: '/v1/nowhere' },
+      res: { statusCode: 404 },
+    });
+  });
+
+  it('logs a request whose client left before the answer as aborted', async () => {
+    const { port } = new URL(t.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    // a body announced and never finished: the request is read, then its client goes
+    socket.write(
+      'POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nX-Request-Id: log-line-aborted\r\n' +
+        'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"user',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    const aborted = async () => {
+      for (let tries = 0; tries < 50; tries++) {
+        const found = t.logs
+          .parsed()
+          .find(
+            (entry) =>
+              (entry.req as { id?: string } | undefined)?.id === 'log-line-aborted' &&
+              String(entry.msg).startsWith('request a'),
+          );
+        if (found) return found;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return t.logs
+        .parsed()
+        .filter((entry) => (entry.req as { id?: string } | undefined)?.id === 'log-line-aborted');
+    };
+    expect(await aborted()).toMatchObject({
+      msg: 'request aborted',
+      req: { method: 'POST', url: '/v1/auth/login' },
+    });
+    // the client's leaving is no failure of ours: no error line (it was DATABASE_UNAVAILABLE)
+    const itsLines = t.logs
+      .parsed()
+      .filter((entry) => (entry.req as { id?: string } | undefined)?.id === 'log-line-aborted');
+    expect(itsLines.map((entry) => [entry.level, entry.msg])).toEqual([[30, 'request aborted']]);
   });
 
   it('sends security headers and no x-powered-by', async () => {

@@ -403,6 +403,14 @@ describe('Secrets never logged: the whole flow through the Sparrow adapter at LO
       expect(lines.some((line) => line.msg === 'SMS accepted by Sparrow')).toBe(true);
       expect(lines.some((line) => String(line.msg).startsWith('SMS refused'))).toBe(true);
       expect(everything()).toContain('send limit reached');
+      // a line written during a request carries that request's id, as its request line does
+      const requestId = (line: Record<string, unknown>) =>
+        (line.req as { id?: string } | undefined)?.id;
+      const requests = new Set(
+        lines.filter((line) => line.msg === 'request completed').map(requestId),
+      );
+      const accepted = lines.find((line) => line.msg === 'SMS accepted by Sparrow');
+      expect(accepted && requests.has(requestId(accepted))).toBe(true);
     });
 
     it('holds no one-time code (every code Sparrow was sent)', () => {

@@ -46,7 +46,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    // The client left while its body was read: nobody to answer, and nothing failed here (its
+    // request line says "request aborted"). Once logged as a failed request, an error an
+    // operator is told to alert on, and as DATABASE_UNAVAILABLE (the error is ECONNRESET).
+    if (isClientAbort(exception, http.getRequest<FastifyRequest>().raw)) return;
     const body = this.toProblem(exception);
     if (body.status >= 500) {
       this.logger.error({ err: exception, code: body.code }, 'request failed');
@@ -180,4 +185,11 @@ export function answerUnsupportedExpectation(
     'x-content-type-options': 'nosniff',
   });
   response.end(body);
+}
+
+/** Node's error on a request whose connection closed before its body was read whole. */
+function isClientAbort(exception: unknown, request: IncomingMessage): boolean {
+  // by shape: errors made by Node's own code fail `instanceof Error` under Jest's module realm
+  const error = exception as { message?: unknown; code?: unknown } | null;
+  return request.destroyed && error?.message === 'aborted' && error.code === 'ECONNRESET';
 }

@@ -1,4 +1,4 @@
-import { Global, Module, RequestMethod } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
@@ -7,7 +7,6 @@ import type { Options } from 'pino-http';
 import { AppConfig } from '../../config/app-config';
 import { AppLogger } from './app-logger';
 import { baseLogOptions } from './process-logger';
-import { requestLogFields } from './request-log-fields';
 
 /** Where log lines go: stdout, or a capturing stream in tests that scan what was logged. */
 export abstract class LogDestination {
@@ -46,17 +45,6 @@ export function pinoHttpOptions(config: AppConfig): Options {
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
-    // who asked: the client IP (as TRUST_PROXY resolves it) and the user id once the token is read
-    customSuccessObject: (req, _res, line: object) => ({ ...line, ...requestLogFields(req) }),
-    customErrorObject: (req, res, error, line: { err?: unknown }) => {
-      // pino-http makes up an Error for a 5xx that threw nothing; its stack points into pino-http
-      const madeUp = error.message === `failed with status code ${res.statusCode}`;
-      return { ...line, ...(madeUp ? { err: undefined } : {}), ...requestLogFields(req) };
-    },
-    // a readiness probe's 503 is its answer (draining, or a database that does not answer, which
-    // is logged as an error where it is found), not a failed request
-    customLogLevel: (req, res, err) =>
-      err || (res.statusCode >= 500 && !req.url?.startsWith('/health/')) ? 'error' : 'info',
     ...(pretty ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
   };
 }
@@ -81,7 +69,8 @@ function isInstalled(name: string): boolean {
         return {
           // pino-pretty runs in a transport worker and cannot share a custom stream
           pinoHttp: options.transport ? options : [options, destination.stream],
-          forRoutes: [{ path: '/{*splat}', method: RequestMethod.ALL }],
+          // no middleware: the request log is Fastify's hooks (request-log.ts)
+          forRoutes: [],
         };
       },
     }),
