@@ -12,7 +12,7 @@ import { BenchUser, PhoneNumbers, UserPool } from '../fixtures';
 import { BenchRequest, runLoad, sendOne, Workload } from '../load';
 import { loadAverage, machineInfo, percent, table, writeReport } from '../report';
 import { readBenchSettings, runStamp } from '../settings';
-import { HealthWorkload, wrongCodeFor } from '../scenarios';
+import { HealthWorkload, MeWorkload, wrongCodeFor } from '../scenarios';
 import { SmsInbox, SPARROW_TOKEN } from '../sms-inbox';
 import { QueryRecorder, RecordedStep } from './query-recorder';
 
@@ -46,6 +46,18 @@ const SAME_SQL_ROUTES: ReadonlyArray<{ path: string; script: string; like: strin
   { path: '/same/check-right', script: 'check-right', like: 'right code, same SQL (scenario 3)' },
   { path: '/same/me', script: 'me', like: 'GET /v1/users/me, same SQL (scenario 4)' },
 ];
+
+/**
+ * Rounds of the paired measure: the app's `/v1/users/me` and its same-SQL floor back to back,
+ * `FLOOR_PAIRED_ROUNDS` times (0: none). On a machine whose speed drifts by half within minutes
+ * (other tenants' steal), a share from one app run and one floor run minutes apart says little;
+ * the median of adjacent pairs says what the route costs against its SQL.
+ */
+const PAIRED_ROUNDS = Number(process.env.FLOOR_PAIRED_ROUNDS ?? 3);
+/** `FLOOR_PAIRED_ONLY=1`: the paired measure alone (minutes instead of twenty). */
+const PAIRED_ONLY = process.env.FLOOR_PAIRED_ONLY === '1';
+/** Users (and tokens) for the app's side of the paired measure. */
+const PAIRED_USERS = 5_000;
 
 /** Requests of each kind recorded from the app; the floor cycles through their scripts. */
 const RECORDED_PER_ROUTE = 20;
@@ -267,6 +279,7 @@ async function main(): Promise<void> {
   };
 
   const rows: FloorRow[] = [];
+  const paired: PairedRound[] = [];
   let floorServer: ChildProcess | undefined;
   let recorded: Awaited<ReturnType<typeof recordScripts>> | undefined;
   try {
@@ -328,7 +341,7 @@ async function main(): Promise<void> {
         throw new Error(`the floor server exited with ${String(code)} before it was ready`);
       }),
     ]);
-    for (const { path, like } of FLOOR_ROUTES) {
+    for (const { path, like } of PAIRED_ONLY ? [] : FLOOR_ROUTES) {
       log(`floor ${path}: ${like}`);
       rows.push(
         await measure(
@@ -341,7 +354,7 @@ async function main(): Promise<void> {
     }
     const floorUrl = `http://127.0.0.1:${port}`;
     const runSeconds = settings.warmupSeconds + settings.durationSeconds;
-    for (const { path, like } of SAME_SQL_ROUTES) {
+    for (const { path, like } of PAIRED_ONLY ? [] : SAME_SQL_ROUTES) {
       if (path === '/same/check-wrong' || path === '/same/check-right') {
         // verifications for the checks, sent by the floor itself, as the benchmark prepares them:
         // for the wrong code at most 19 checks each (sized on the minimal read-write floor), for
@@ -368,6 +381,18 @@ async function main(): Promise<void> {
     }
     const stats = (await (await fetch(`${floorUrl}/same/stats`)).json()) as Record<string, number>;
     log(`same-SQL floor: ${JSON.stringify(stats)}`);
+    if (PAIRED_ROUNDS > 0) {
+      paired.push(
+        ...(await measurePaired({
+          database,
+          sparrowUrl,
+          settings,
+          floorUrl,
+          floorPid: floorServer.pid!,
+          measure,
+        })),
+      );
+    }
   } finally {
     if (floorServer && floorServer.exitCode === null) {
       floorServer.kill('SIGTERM');
@@ -408,10 +433,101 @@ async function main(): Promise<void> {
     settings: { connections: settings.connections, durationSeconds: settings.durationSeconds },
     statementsPerRequest: recorded?.statementsPerRequest,
     rows,
+    paired,
   });
   process.stdout.write(
     `\n${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s per route\n` +
-      `${table([header, ...lines])}\nresults: ${file}\n`,
+      `${table([header, ...lines])}\n${formatPaired(paired)}results: ${file}\n`,
+  );
+}
+
+interface PairedRound {
+  round: number;
+  app: FloorRow;
+  floor: FloorRow;
+  share: number;
+}
+
+/**
+ * The app's `/v1/users/me` and the floor's `/same/me`, one after the other, PAIRED_ROUNDS times:
+ * both servers up, each idle while the other is driven.
+ */
+async function measurePaired(options: {
+  database: { url: string };
+  sparrowUrl: string;
+  settings: ReturnType<typeof readBenchSettings>;
+  floorUrl: string;
+  floorPid: number;
+  measure: (
+    route: { name: string; like: string },
+    url: string,
+    pid: number,
+    workload: Workload,
+  ) => Promise<FloorRow>;
+}): Promise<PairedRound[]> {
+  const { settings } = options;
+  const appEnv = benchAppEnv({
+    databaseUrl: options.database.url,
+    sparrowUrl: options.sparrowUrl,
+    poolSize: settings.poolSize,
+    accessTtlSeconds: 3600,
+  });
+  const app = new AppProcess({
+    name: 'paired',
+    port: settings.basePort + 2,
+    env: appEnv.env,
+    log: settings.appLog,
+    workDir: settings.workDir,
+    nodeArgs: settings.appNodeArgs,
+    node: settings.appNode,
+  });
+  const rounds: PairedRound[] = [];
+  await app.start();
+  try {
+    const users = await withClient(options.database.url, async (client) => {
+      const pool = new UserPool(client, `${runStamp()}p`, appEnv);
+      await pool.ensure(PAIRED_USERS);
+      return pool;
+    });
+    for (let round = 1; round <= PAIRED_ROUNDS; round++) {
+      log(`paired round ${round}/${PAIRED_ROUNDS}: app GET /v1/users/me, then floor /same/me`);
+      const appRow = await options.measure(
+        { name: 'app GET /v1/users/me', like: 'scenario 4' },
+        app.url,
+        app.pid,
+        new MeWorkload(users),
+      );
+      const floorRow = await options.measure(
+        { name: '/same/me', like: 'its same-SQL floor' },
+        options.floorUrl,
+        options.floorPid,
+        new GetWorkload('/same/me'),
+      );
+      const share = appRow.requestsPerSecond / floorRow.requestsPerSecond;
+      rounds.push({ round, app: appRow, floor: floorRow, share });
+    }
+  } finally {
+    await app.stop();
+  }
+  return rounds;
+}
+
+function formatPaired(rounds: PairedRound[]): string {
+  if (rounds.length === 0) return '';
+  const shares = rounds.map((r) => r.share).sort((a, b) => a - b);
+  const median = shares[Math.floor(shares.length / 2)];
+  const lines = rounds.map((r) => [
+    String(r.round),
+    r.app.requestsPerSecond.toFixed(0),
+    `${r.app.serverCores.toFixed(2)}/${r.app.pgCores.toFixed(2)}`,
+    r.floor.requestsPerSecond.toFixed(0),
+    `${r.floor.serverCores.toFixed(2)}/${r.floor.pgCores.toFixed(2)}`,
+    percent(r.share),
+  ]);
+  return (
+    `\nGET /v1/users/me against its same-SQL floor, back to back\n` +
+    `${table([['round', 'app req/s', 'cores app/pg', 'floor req/s', 'cores floor/pg', 'share'], ...lines])}\n` +
+    `median share ${percent(median)}\n`
   );
 }
 

@@ -20,7 +20,7 @@ export class AccessTokenKeys {
   /**
    * The key to verify `token` with: the current one if the token's HS256 signature is the
    * current key's, else the previous one (if any). Choosing costs one HMAC; the verification
-   * proper (signature, algorithm, expiry, claims) is jsonwebtoken's with the key chosen, so a
+   * proper (signature, algorithm, expiry) is jsonwebtoken's with the key chosen, so a
    * token signed with neither key fails there.
    */
   keyFor(token: string): KeyObject {

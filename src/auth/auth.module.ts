@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { AppConfig } from '../config/app-config';
 import { UsersModule } from '../users/users.module';
 import { ACCESS_TOKEN_ALGORITHM, AccessTokens } from './access-tokens';
@@ -9,7 +8,7 @@ import { AuthCleanupJob } from './auth-cleanup.job';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
-import { JwtStrategy } from './jwt.strategy';
+import { AccessTokenVerifier } from './access-token-verifier';
 import { LoginFailureRepository } from './login-throttle/login-failure.repository';
 import { LoginThrottle } from './login-throttle/login-throttle.service';
 import { PasswordHasher } from './passwords';
@@ -23,7 +22,6 @@ import { RefreshTokensService } from './refresh-tokens/refresh-tokens.service';
 @Module({
   imports: [
     UsersModule,
-    PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -42,7 +40,7 @@ import { RefreshTokensService } from './refresh-tokens/refresh-tokens.service';
     RefreshTokensService,
     LoginFailureRepository,
     LoginThrottle,
-    JwtStrategy,
+    AccessTokenVerifier,
     AuthCleanupJob,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],

@@ -1,41 +1,36 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { noteUserId } from '../common/logging/request-log-fields';
 import { UnauthenticatedError } from '../common/errors/domain-error';
-import { AuthenticatedUser } from '../common/auth/current-user.decorator';
+import { WithAuthenticatedUser } from '../common/auth/current-user.decorator';
 import { IS_PUBLIC_KEY } from '../common/auth/public.decorator';
+import { AccessTokenVerifier } from './access-token-verifier';
+
+/** `Authorization: Bearer <token>`, the scheme in any case. */
+const BEARER = /^\s*bearer\s+(\S+)\s*$/i;
 
 /** Registered globally: every route needs a valid access token unless marked `@Public()`. */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: AccessTokenVerifier,
+  ) {}
 
-  override canActivate(context: ExecutionContext): Promise<boolean> | boolean {
+  canActivate(context: ExecutionContext): boolean {
     const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [
       context.getHandler(),
       context.getClass(),
     ]);
     if (isPublic) return true;
-    return super.canActivate(context) as Promise<boolean>;
-  }
-
-  // Why a token was refused (expired, bad signature, wrong algorithm) is not the client's business.
-  override handleRequest<TUser = AuthenticatedUser>(
-    error: unknown,
-    user: unknown,
-    _info: unknown,
-    context: ExecutionContext,
-  ): TUser {
-    if (error || !user) throw new UnauthenticatedError();
-    // the request's log line names who asked
-    noteUserId(
-      context.switchToHttp().getRequest<FastifyRequest>().raw,
-      (user as AuthenticatedUser).id,
-    );
-    return user as TUser;
+    const request = context.switchToHttp().getRequest<FastifyRequest & WithAuthenticatedUser>();
+    const header = request.headers.authorization;
+    const token = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
+    const user = token === undefined ? null : this.tokens.userOf(token);
+    if (!user) throw new UnauthenticatedError();
+    request.user = user;
+    noteUserId(request.raw, user.id); // the request's log line names who asked
+    return true;
   }
 }
