@@ -75,7 +75,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const shutdown = app.get(ShutdownState);
   const fastify = app.getHttpAdapter().getInstance();
   // first, so that every request Fastify routes gets its line, the refused ones included
-  logEachRequest(fastify, await app.resolve(PinoLogger));
+  logEachRequest(fastify, PinoLogger.root);
   fastify.decorateRequest('clientIp', '');
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(helmetHeaders).header('x-request-id', request.id);

@@ -6,6 +6,7 @@ import type { DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import { AppConfig } from '../../config/app-config';
 import { AppLogger } from './app-logger';
+import { requestOfCurrentLine } from './request-log';
 import { baseLogOptions } from './process-logger';
 
 /** Where log lines go: stdout, or a capturing stream in tests that scan what was logged. */
@@ -45,6 +46,7 @@ export function pinoHttpOptions(config: AppConfig): Options {
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
+    mixin: requestOfCurrentLine,
     ...(pretty ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
   };
 }

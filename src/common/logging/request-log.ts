@@ -1,60 +1,77 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { PinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { requestLogFields } from './request-log-fields';
 
+/** What a line says of the request it belongs to (through the `req` serializer). */
+interface RequestOfLine {
+  id: string;
+  method: string;
+  url: string;
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The request's logger until its line is written; null after, or before the hook ran. */
-    requestLogger: Logger | null;
+    /** Set when the request's line is due; null once written, or before the hook ran. */
+    requestOfLine: RequestOfLine | null;
   }
 }
 
 type Outcome = 'request completed' | 'request errored' | 'request aborted';
 
+const currentRequest = new AsyncLocalStorage<RequestOfLine>();
+
+/**
+ * pino's `mixin`: an application line written while a request is served carries that request's
+ * `req`, as its request line does. Taken from the request's async context, not from a child
+ * logger per request: one was built for every request, logging or not.
+ */
+export function requestOfCurrentLine(): { req?: RequestOfLine } {
+  const req = currentRequest.getStore();
+  return req ? { req } : {};
+}
+
 /**
  * One line per request (`request completed`, `request errored` for a 5xx, `request aborted` when
  * the client left before the answer), written by Fastify's own hooks. It used to be pino-http
- * run as Nest middleware, whose per-request machinery (Nest's middleware engine, middie, three
- * response listeners) cost more than the line itself: docs/performance.md, "The request log".
- *
- * The application's lines written during a request (nestjs-pino's PinoLogger) carry the same
- * `req` as its request line: the request runs in a logging context of its own.
+ * run as Nest middleware, whose per-request machinery (Nest's middleware engine, middie, a child
+ * logger, three response listeners) cost more than the line itself: docs/performance.md, "The
+ * request log".
  */
-export function logEachRequest(fastify: FastifyInstance, context: PinoLogger): void {
-  fastify.decorateRequest('requestLogger', null);
+export function logEachRequest(fastify: FastifyInstance, logger: Logger): void {
+  fastify.decorateRequest('requestOfLine', null);
   fastify.addHook('onRequest', (request, _reply, done) => {
     const req = { id: request.id, method: request.method, url: request.url };
-    context.runInContext(
-      () => {
-        request.requestLogger = context.logger;
-        done();
-      },
-      { bindings: { req } },
-    );
+    request.requestOfLine = req;
+    currentRequest.run(req, done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const outcome = reply.statusCode >= 500 ? 'request errored' : 'request completed';
-    writeLine(request, outcome, {
+    writeLine(logger, request, outcome, {
       res: reply.raw, // through the `res` serializer, as pino-http handed it
       responseTime: Math.round(reply.elapsedTime),
     });
     done();
   });
   fastify.addHook('onRequestAbort', (request, done) => {
-    writeLine(request, 'request aborted', {});
+    writeLine(logger, request, 'request aborted', {});
     done();
   });
 }
 
-function writeLine(request: FastifyRequest, outcome: Outcome, fields: object): void {
-  const logger = request.requestLogger;
-  if (!logger) return; // answered before the hook ran, or written already
-  request.requestLogger = null;
-  const line = { ...fields, ...requestLogFields(request.raw) };
+function writeLine(
+  logger: Logger,
+  request: FastifyRequest,
+  outcome: Outcome,
+  fields: object,
+): void {
+  const req = request.requestOfLine;
+  if (!req) return; // answered before the hook ran, or written already
+  request.requestOfLine = null;
+  const line = { req, ...fields, ...requestLogFields(request.raw) };
   // a readiness probe's 503 is its answer (draining, or a database that does not answer, which
   // is logged as an error where it is found), not a failed request
-  if (outcome === 'request errored' && !request.url.startsWith('/health/')) {
+  if (outcome === 'request errored' && !req.url.startsWith('/health/')) {
     logger.error(line, outcome);
   } else {
     logger.info(line, outcome);
