@@ -12,7 +12,8 @@ const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 export interface CpuSnapshot {
   at: number;
   appTicks: number;
-  pgTicks: number;
+  /** CPU ticks so far of each PostgreSQL backend of the database, by pid. */
+  pgTicks: ReadonlyMap<number, number>;
   harness: NodeJS.CpuUsage;
   machineBusy: number;
   machineTotal: number;
@@ -33,7 +34,7 @@ export function snapshotCpu(appPids: readonly number[], database: string): CpuSn
   return {
     at: Date.now(),
     appTicks: appPids.reduce((sum, pid) => sum + processTicks(pid), 0),
-    pgTicks: postgresBackendPids(database).reduce((sum, pid) => sum + processTicks(pid), 0),
+    pgTicks: new Map(postgresBackendPids(database).map((pid) => [pid, processTicks(pid)])),
     harness: process.cpuUsage(),
     machineBusy: machine.busy,
     machineTotal: machine.total,
@@ -47,14 +48,24 @@ export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): CpuUsageRep
   return {
     seconds,
     appCores: cores(after.appTicks - before.appTicks),
-    // Backends that ended in between are missing from `after`: a lower bound, fine for pooled ones.
-    pgCores: cores(Math.max(0, after.pgTicks - before.pgTicks)),
+    // Per backend: one that ended in between (another pool's idle connection) takes its ticks
+    // with it, which made a plain sum go down; its work after `before` is missed (a lower bound).
+    pgCores: cores(backendTicksBetween(before.pgTicks, after.pgTicks)),
     harnessCores: round((harness.user + harness.system) / 1e6 / seconds),
     machineBusyShare: round(
       (after.machineBusy - before.machineBusy) /
         Math.max(1, after.machineTotal - before.machineTotal),
     ),
   };
+}
+
+function backendTicksBetween(
+  before: ReadonlyMap<number, number>,
+  after: ReadonlyMap<number, number>,
+): number {
+  let ticks = 0;
+  for (const [pid, now] of after) ticks += now - (before.get(pid) ?? 0);
+  return ticks;
 }
 
 function processTicks(pid: number): number {
