@@ -1,10 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 
 /*
- * The request log line is written by pino-http on the raw request once the response ends. What
- * the line should carry beyond method, URL and status (who asked) is learnt later, on Fastify's
- * request: the client IP in the onRequest hook, the user id by the access-token guard. Both are
- * noted on the raw request here.
+ * The request log line is written once the response ends (request-log.ts). What it carries
+ * beyond method, URL and status (who asked) is learnt on the way: the client IP in the onRequest
+ * hook, the user id by the access-token guard. Both are noted on the raw request here.
  */
 const FIELDS = Symbol('requestLogFields');
 
