@@ -6,8 +6,15 @@ import { userOfAccessToken } from './access-token-claims';
 import { AccessTokenKeys } from './access-token-keys';
 import { ACCESS_TOKEN_ALGORITHM } from './access-tokens';
 
-/** Tokens whose signature was checked, kept for their next requests: a client sends one many times. */
-const VERIFIED_TOKENS_KEPT = 10_000;
+/**
+ * Tokens whose signature was checked, kept for their next requests (a client sends one many
+ * times): two generations of this many; when the newer is full, the older is dropped. Evicting
+ * the oldest entry of one Map instead cost more than the signature it saved: a V8 Map's first
+ * key is found by skipping every deleted entry before it.
+ */
+const VERIFIED_TOKENS_PER_GENERATION = 5_000;
+
+type Claims = Readonly<Record<string, unknown>>;
 
 /**
  * Verifies a Bearer access token: the signature with our secret (or, during a rotation, the
@@ -16,7 +23,7 @@ const VERIFIED_TOKENS_KEPT = 10_000;
  * no older than JWT_ACCESS_TTL_SECONDS) on real time. The user comes from `sub` alone: no database
  * read on the hot path.
  *
- * A token whose signature checked out is kept (the last VERIFIED_TOKENS_KEPT of them) with its
+ * A token whose signature checked out is kept (the last 5,000 to 10,000 of them) with its
  * claims, so its next requests skip the signature, which was most of the check's cost
  * (docs/performance.md, "The token check"); its claims are judged again on every request, so
  * it still expires on time. Only tokens we signed get in: a flood of forged ones cannot evict
@@ -26,7 +33,8 @@ const VERIFIED_TOKENS_KEPT = 10_000;
 export class AccessTokenVerifier {
   private readonly keys: AccessTokenKeys;
   private readonly lifetimeSeconds: number;
-  private readonly verified = new Map<string, Readonly<Record<string, unknown>>>();
+  private newer = new Map<string, Claims>();
+  private older = new Map<string, Claims>();
 
   constructor(
     private readonly jwt: JwtService,
@@ -38,15 +46,26 @@ export class AccessTokenVerifier {
 
   /** The caller the token names, or null for any token that is not a valid one of ours. */
   userOf(token: string): AuthenticatedUser | null {
-    const claims = this.verified.get(token) ?? this.verify(token);
-    if (!claims) return null;
-    // Real time, like the signing in AccessTokens: tokens outlive any injected clock.
-    const user = userOfAccessToken(claims, Math.floor(Date.now() / 1000), this.lifetimeSeconds);
-    if (!user) this.verified.delete(token);
-    return user;
+    let claims = this.newer.get(token);
+    if (!claims) {
+      claims = this.older.get(token) ?? this.verify(token) ?? undefined;
+      if (!claims) return null;
+      this.keep(token, claims);
+    }
+    // Real time, like the signing in AccessTokens: tokens outlive any injected clock. A kept
+    // token that expired stays until its generation is dropped, refused here every time.
+    return userOfAccessToken(claims, Math.floor(Date.now() / 1000), this.lifetimeSeconds);
   }
 
-  private verify(token: string): Readonly<Record<string, unknown>> | null {
+  private keep(token: string, claims: Claims): void {
+    if (this.newer.size >= VERIFIED_TOKENS_PER_GENERATION) {
+      this.older = this.newer;
+      this.newer = new Map();
+    }
+    this.newer.set(token, claims);
+  }
+
+  private verify(token: string): Claims | null {
     let claims: unknown;
     try {
       claims = this.jwt.verify(token, {
@@ -57,13 +76,6 @@ export class AccessTokenVerifier {
     } catch {
       return null; // why (expired, bad signature, wrong algorithm) is not the client's business
     }
-    if (typeof claims !== 'object' || claims === null) return null;
-    const verified = claims as Readonly<Record<string, unknown>>;
-    if (this.verified.size >= VERIFIED_TOKENS_KEPT) {
-      // the oldest entry: a Map iterates in insertion order
-      this.verified.delete(this.verified.keys().next().value as string);
-    }
-    this.verified.set(token, verified);
-    return verified;
+    return typeof claims === 'object' && claims !== null ? (claims as Claims) : null;
   }
 }
