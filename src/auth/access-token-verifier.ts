@@ -25,9 +25,10 @@ type Claims = Readonly<Record<string, unknown>>;
  *
  * A token whose signature checked out is kept (the last 5,000 to 10,000 of them) with its
  * claims, so its next requests skip the signature, which was most of the check's cost
- * (docs/performance.md, "The token check"); its claims are judged again on every request, so
- * it still expires on time. Only tokens we signed get in: a flood of forged ones cannot evict
- * anything but other valid tokens, and a lookup reveals nothing about a signature.
+ * (docs/performance.md, "The request log and the token check"); its claims are judged again on
+ * every request, so it still expires on time. Only tokens we signed get in: a flood of forged
+ * ones cannot evict anything but other valid tokens, and a lookup reveals nothing about a
+ * signature.
  */
 @Injectable()
 export class AccessTokenVerifier {

@@ -36,7 +36,7 @@ export function requestOfCurrentLine(): { req?: RequestOfLine } {
  * the client left before the answer), written by Fastify's own hooks. It used to be pino-http
  * run as Nest middleware, whose per-request machinery (Nest's middleware engine, middie, a child
  * logger, three response listeners) cost more than the line itself: docs/performance.md, "The
- * request log".
+ * request log and the token check".
  */
 export function logEachRequest(fastify: FastifyInstance, root: Logger): void {
   const logger = lineLogger(root);
@@ -65,7 +65,7 @@ export function logEachRequest(fastify: FastifyInstance, root: Logger): void {
  * The request lines' own logger, on the root logger's destination and level: each line is built
  * here from the request's id, method, path, status, time, client IP and user id, so there is
  * nothing to redact or serialize. Redaction, applied to every line of the root logger, was the
- * line's largest cost (docs/performance.md, "/users/me against its floor").
+ * line's largest cost (docs/performance.md, "The request log and the token check").
  */
 function lineLogger(root: Logger): Logger {
   // pino keeps a logger's destination under this symbol; its typings do not declare the key
