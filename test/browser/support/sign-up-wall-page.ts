@@ -110,9 +110,15 @@ export class SignUpWallPage {
     return inPage(this.page, `document.activeElement?.id ?? ''`);
   }
 
-  /** Waits for the text to appear anywhere in the locator, then returns its whole text. */
+  /**
+   * Waits for the text to appear anywhere in the locator, as written, then returns its whole
+   * text. Playwright's `hasText` matches a string in any case: "Welcome" matched the
+   * placeholder "Loading your welcome…", and a test read the placeholder.
+   */
   async textOnceShown(locator: Locator, text: string | RegExp): Promise<string> {
-    await locator.filter({ hasText: text }).first().waitFor({ state: 'visible' });
+    const asWritten =
+      typeof text === 'string' ? new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : text;
+    await locator.filter({ hasText: asWritten }).first().waitFor({ state: 'visible' });
     return (await locator.first().innerText()).trim();
   }
 
