@@ -11,7 +11,7 @@ import { openBenchDatabase, withClient } from '../database';
 import { BenchUser, PhoneNumbers, UserPool } from '../fixtures';
 import { BenchRequest, runLoad, sendOne, Workload } from '../load';
 import { loadAverage, machineInfo, percent, table, writeReport } from '../report';
-import { readBenchSettings, runStamp } from '../settings';
+import { BenchSettings, readBenchSettings, runStamp } from '../settings';
 import { HealthWorkload, MeWorkload, wrongCodeFor } from '../scenarios';
 import { SmsInbox, SPARROW_TOKEN } from '../sms-inbox';
 import { QueryRecorder, RecordedStep } from './query-recorder';
@@ -56,7 +56,10 @@ const SAME_SQL_ROUTES: ReadonlyArray<{ path: string; script: string; like: strin
 const PAIRED_ROUNDS = Number(process.env.FLOOR_PAIRED_ROUNDS ?? 3);
 /** `FLOOR_PAIRED_ONLY=1`: the paired measure alone (minutes instead of twenty). */
 const PAIRED_ONLY = process.env.FLOOR_PAIRED_ONLY === '1';
-/** Users for the app's side of the paired measure, a token each: more than the guard keeps verified, so every request checks a signature, as in `npm run bench`. */
+/**
+ * Users for the app's side of the paired measure, a token each: more than the guard keeps
+ * verified, so every request checks a signature, as in `npm run bench`.
+ */
 const PAIRED_USERS = 50_000;
 
 /** Requests of each kind recorded from the app; the floor cycles through their scripts. */
@@ -253,12 +256,7 @@ async function main(): Promise<void> {
   const sparrowUrl = await sparrow.start();
   const database = await openBenchDatabase({ ...settings, stamp });
   const load = { connections: settings.connections, durationSeconds: settings.durationSeconds };
-  const measure = async (
-    route: { name: string; like: string },
-    url: string,
-    pid: number,
-    workload: Workload,
-  ): Promise<FloorRow> => {
+  const measure: Measure = async (route, url, pid, workload) => {
     if (settings.warmupSeconds > 0) {
       await runLoad(workload, { urls: [url], ...load, durationSeconds: settings.warmupSeconds });
     }
@@ -295,20 +293,7 @@ async function main(): Promise<void> {
       }),
     );
     log(`statements per request: ${JSON.stringify(recorded.statementsPerRequest)}`);
-    const app = new AppProcess({
-      name: 'app',
-      port: settings.basePort,
-      env: benchAppEnv({
-        databaseUrl: database.url,
-        sparrowUrl,
-        poolSize: settings.poolSize,
-        accessTtlSeconds: 3600,
-      }).env,
-      log: settings.appLog,
-      workDir: settings.workDir,
-      nodeArgs: settings.appNodeArgs,
-      node: settings.appNode,
-    });
+    const { app } = benchApp(settings, { database: database.url, sparrow: sparrowUrl }, 'app', 0);
     await app.start();
     log("app no-op (the benchmark's scenario 0)");
     rows.push(
@@ -441,6 +426,39 @@ async function main(): Promise<void> {
   );
 }
 
+/** Drives `workload` at `url` as the benchmark does, with the CPU of `pid` and PostgreSQL. */
+type Measure = (
+  route: { name: string; like: string },
+  url: string,
+  pid: number,
+  workload: Workload,
+) => Promise<FloorRow>;
+
+/** The built app as the benchmark runs it, on the run's database and fake Sparrow. */
+function benchApp(
+  settings: BenchSettings,
+  urls: { database: string; sparrow: string },
+  name: string,
+  portOffset: number,
+): { app: AppProcess; appEnv: ReturnType<typeof benchAppEnv> } {
+  const appEnv = benchAppEnv({
+    databaseUrl: urls.database,
+    sparrowUrl: urls.sparrow,
+    poolSize: settings.poolSize,
+    accessTtlSeconds: 3600,
+  });
+  const app = new AppProcess({
+    name,
+    port: settings.basePort + portOffset,
+    env: appEnv.env,
+    log: settings.appLog,
+    workDir: settings.workDir,
+    nodeArgs: settings.appNodeArgs,
+    node: settings.appNode,
+  });
+  return { app, appEnv };
+}
+
 interface PairedRound {
   round: number;
   app: FloorRow;
@@ -455,32 +473,17 @@ interface PairedRound {
 async function measurePaired(options: {
   database: { url: string };
   sparrowUrl: string;
-  settings: ReturnType<typeof readBenchSettings>;
+  settings: BenchSettings;
   floorUrl: string;
   floorPid: number;
-  measure: (
-    route: { name: string; like: string },
-    url: string,
-    pid: number,
-    workload: Workload,
-  ) => Promise<FloorRow>;
+  measure: Measure;
 }): Promise<PairedRound[]> {
-  const { settings } = options;
-  const appEnv = benchAppEnv({
-    databaseUrl: options.database.url,
-    sparrowUrl: options.sparrowUrl,
-    poolSize: settings.poolSize,
-    accessTtlSeconds: 3600,
-  });
-  const app = new AppProcess({
-    name: 'paired',
-    port: settings.basePort + 2,
-    env: appEnv.env,
-    log: settings.appLog,
-    workDir: settings.workDir,
-    nodeArgs: settings.appNodeArgs,
-    node: settings.appNode,
-  });
+  const { app, appEnv } = benchApp(
+    options.settings,
+    { database: options.database.url, sparrow: options.sparrowUrl },
+    'paired',
+    2,
+  );
   const rounds: PairedRound[] = [];
   await app.start();
   try {

@@ -49,7 +49,7 @@ export class AccessTokenVerifier {
   userOf(token: string): AuthenticatedUser | null {
     let claims = this.newer.get(token);
     if (!claims) {
-      claims = this.older.get(token) ?? this.verify(token) ?? undefined;
+      claims = this.older.get(token) ?? this.verify(token);
       if (!claims) return null;
       this.keep(token, claims);
     }
@@ -66,7 +66,7 @@ export class AccessTokenVerifier {
     this.newer.set(token, claims);
   }
 
-  private verify(token: string): Claims | null {
+  private verify(token: string): Claims | undefined {
     let claims: unknown;
     try {
       claims = this.jwt.verify(token, {
@@ -75,8 +75,8 @@ export class AccessTokenVerifier {
         algorithms: [ACCESS_TOKEN_ALGORITHM],
       });
     } catch {
-      return null; // why (expired, bad signature, wrong algorithm) is not the client's business
+      return undefined; // why (expired, bad signature, wrong algorithm) is not the client's business
     }
-    return typeof claims === 'object' && claims !== null ? (claims as Claims) : null;
+    return typeof claims === 'object' && claims !== null ? (claims as Claims) : undefined;
   }
 }
